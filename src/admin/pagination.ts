@@ -1,0 +1,17 @@
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` for the next page; absent on the last one. */
+  nextCursor?: string;
+}
+
+/** Keyset pagination: fetch one more than asked to know whether a next page exists. */
+export async function paginate<T>(
+  limit: number | undefined,
+  fetch: (take: number) => Promise<T[]>,
+  cursorOf: (item: T) => string,
+): Promise<Page<T>> {
+  const size = limit ?? 50;
+  const rows = await fetch(size + 1);
+  const items = rows.slice(0, size);
+  return rows.length > size ? { items, nextCursor: cursorOf(items[items.length - 1]!) } : { items };
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AdminModule } from './admin/admin.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
+import { CryptoModule } from './common/crypto/crypto.module.js';
+import { configSections } from './config/index.js';
+import { DatabaseModule } from './database/database.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configSections }),
+    EventEmitterModule.forRoot({ wildcard: false }),
+    CommonModule,
+    DatabaseModule,
+    CryptoModule,
+    OutboxModule,
+    AuthModule,
+    AdminModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,53 @@
+import fastifyCookie from '@fastify/cookie';
+import { Logger, ValidationPipe } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { toErrorResponse } from './common/http/error-response.js';
+import type { AppConfig } from './config/app.config.js';
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Answers that carry tokens, or refuse them, must never be cached. */
+const NO_STORE = /^\/(oauth\/|api\/auth\/|api\/jwt\/)/;
+
+export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    // Keep-alive sockets must not hold a graceful shutdown open.
+    forceCloseConnections: 'idle',
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+}
+
+/** Everything the app needs around its modules; shared by main.ts and the e2e tests. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie as never);
+
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('x-request-id', request.id);
+    if (NO_STORE.test(request.url)) {
+      reply.header('cache-control', 'no-store');
+      reply.header('pragma', 'no-cache');
+    }
+  });
+
+  // Errors Fastify raises before a route runs (bad JSON, content type, body size).
+  const logger = new Logger('HTTP');
+  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const response = toErrorResponse(error, request.url.split('?')[0]!, String(request.id));
+    if (response.fault) logger.error(`Unhandled error [${request.id}]`, error.stack);
+    void reply.status(response.status).headers(response.headers).send(response.body);
+  });
+
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+}

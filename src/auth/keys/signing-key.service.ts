@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type JWK } from 'jose';
+import { IsNull, Repository } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { SecretBox } from '../../common/crypto/secret-box.js';
+import { authConfig, type AuthConfig, type JwtAlgorithm } from '../../config/auth.config.js';
+import { Database } from '../../database/database.js';
+import { SigningKey } from './signing-key.entity.js';
+
+export interface ActiveSigningKey {
+  kid: string;
+  alg: JwtAlgorithm;
+  privateKey: CryptoKey;
+}
+
+export interface PublicJwk extends JWK {
+  kid: string;
+  alg: string;
+  use: 'sig';
+}
+
+/**
+ * The signing keys: one current key signs; retired keys stay published until every token
+ * they signed has expired. Private keys are stored sealed with KEY_ENCRYPTION_KEY.
+ */
+@Injectable()
+export class SigningKeyService implements OnModuleInit {
+  private readonly logger = new Logger(SigningKeyService.name);
+  private current?: ActiveSigningKey;
+  private readonly verificationKeys = new Map<string, { alg: string; key: CryptoKey }>();
+
+  constructor(
+    @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly box: SecretBox,
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.loadCurrent();
+    if (!this.current) {
+      await this.createKey();
+      await this.loadCurrent();
+    }
+  }
+
+  signingKey(): ActiveSigningKey {
+    if (!this.current) throw new Error('No signing key loaded');
+    return this.current;
+  }
+
+  /** The key that verifies `kid`, with the one algorithm it may be used with. */
+  async verificationKey(kid: string): Promise<{ alg: string; key: CryptoKey } | undefined> {
+    const cached = this.verificationKeys.get(kid);
+    if (cached) return cached;
+    const row = await this.keys.findOneBy({ kid });
+    if (!row) return undefined;
+    const entry = { alg: row.alg, key: (await importJWK(JSON.parse(row.publicJwk) as JWK, row.alg)) as CryptoKey };
+    this.verificationKeys.set(kid, entry);
+    return entry;
+  }
+
+  async publishedKeys(): Promise<PublicJwk[]> {
+    const now = this.clock.now();
+    const rows = await this.db.query<{ public_jwk: string; retired_at: unknown; published_until: unknown }>(
+      'SELECT public_jwk, retired_at, published_until FROM signing_keys WHERE retired_at IS NULL OR published_until > ? ORDER BY created_at DESC',
+      [now],
+    );
+    return rows.map((row) => JSON.parse(row.public_jwk) as PublicJwk);
+  }
+
+  /** Makes a new key current; the previous one stays published until its tokens expire. */
+  async rotate(): Promise<string> {
+    const kid = await this.createKey();
+    await this.loadCurrent();
+    this.logger.log(`Signing key rotated; ${kid} is now current`);
+    return kid;
+  }
+
+  private async createKey(): Promise<string> {
+    const alg = this.config.jwtAlg;
+    const { publicKey, privateKey } = await generateKeyPair(alg, {
+      extractable: true,
+      ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
+      ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+    });
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    const now = this.clock.now();
+    const publishedUntil = now + this.config.accessTokenTtl * 1000;
+    await this.db.transaction(async (tx) => {
+      await tx.execute('UPDATE signing_keys SET retired_at = ?, published_until = ? WHERE retired_at IS NULL', [now, publishedUntil]);
+      await tx.execute(
+        'INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, created_at) VALUES (?, ?, ?, ?, ?)',
+        [kid, alg, JSON.stringify({ ...jwk, kid, alg, use: 'sig' }), this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`), now],
+      );
+    });
+    return kid;
+  }
+
+  private async loadCurrent(): Promise<void> {
+    const row = await this.keys.findOne({
+      where: { retiredAt: IsNull(), alg: this.config.jwtAlg },
+      order: { createdAt: 'DESC' },
+    });
+    if (!row) {
+      this.current = undefined;
+      return;
+    }
+    const pem = this.box.openText(row.privateKeySealed, `signing-key:${row.kid}`);
+    this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey: (await importPKCS8(pem, row.alg)) as CryptoKey };
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { formParam, parseScope } from './form-params.js';
+
+export interface RefreshTokenGrant {
+  refreshToken: string;
+  scope?: string[];
+}
+
+/**
+ * Reads a token request (RFC 6749 §6). Unknown parameters are ignored, as the RFC asks
+ * of servers; repeated ones are refused.
+ */
+@Injectable()
+export class TokenRequestPipe implements PipeTransform<unknown, RefreshTokenGrant> {
+  transform(body: unknown): RefreshTokenGrant {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new DomainError('invalid_request', 'The request body must be form-urlencoded parameters');
+    }
+    const params = body as Record<string, unknown>;
+    const grantType = formParam(params, 'grant_type');
+    if (grantType === undefined) throw new DomainError('invalid_request', 'grant_type is required');
+    if (grantType !== 'refresh_token') {
+      throw new DomainError('unsupported_grant_type', 'Only grant_type=refresh_token is supported');
+    }
+    const refreshToken = formParam(params, 'refresh_token');
+    if (refreshToken === undefined) throw new DomainError('invalid_request', 'refresh_token is required');
+    return { refreshToken, scope: parseScope(formParam(params, 'scope')) };
+  }
+}

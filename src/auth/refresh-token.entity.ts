@@ -1,0 +1,42 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/transformers.js';
+
+/** One refresh token of a family. Only its SHA-256 is stored. */
+@Entity({ name: 'refresh_tokens' })
+export class RefreshToken {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Index('idx_refresh_tokens_family')
+  @Column({ name: 'family_id', type: 'varchar', length: 36 })
+  familyId: string;
+
+  @Index('uq_refresh_tokens_hash', { unique: true })
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  /** Position in the family: 0 for the token issued at login. */
+  @Column({ type: 'integer' })
+  generation: number;
+
+  @Column({ name: 'issued_at', type: 'bigint', transformer: epochMs })
+  issuedAt: number;
+
+  /** Idle expiry, capped at the family's absolute expiry. */
+  @Column({ name: 'expires_at', type: 'bigint', transformer: epochMs })
+  expiresAt: number;
+
+  @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMs })
+  consumedAt: number | null;
+
+  @Column({ name: 'successor_id', type: 'varchar', length: 36, nullable: true })
+  successorId: string | null;
+
+  /** The successor token, encrypted, kept only for the grace window. */
+  @Column({ name: 'successor_sealed', type: 'text', nullable: true })
+  successorSealed: string | null;
+
+  @Index('idx_refresh_tokens_grace')
+  @Column({ name: 'grace_until', type: 'bigint', nullable: true, transformer: epochMs })
+  graceUntil: number | null;
+}

@@ -1,0 +1,340 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock.js';
+import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import type { ClientRecord } from '../clients/clients.service.js';
+import { Database, type Transaction } from '../database/database.js';
+import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { OutboxWriter } from '../outbox/outbox.writer.js';
+import type { OutboxMessage } from '../outbox/outbox.types.js';
+import { USER_STORE, type UserRecord, type UserStore } from '../users/user-store.js';
+import { AccessTokenService, type PreparedAccessToken } from './access-token.service.js';
+import { TokenEvents, type TokenReuseDetectedData } from './events/token-events.js';
+import { RefreshTokenStore, type PresentedRefreshToken } from './refresh-token.store.js';
+
+/** Where a request came from, for the event and the session list. */
+export interface RequestContext {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface IssueRequest extends RequestContext {
+  user: UserRecord;
+  client: ClientRecord;
+  /** Granted scope; defaults to every scope of the client. */
+  scope?: string[];
+}
+
+export interface RefreshRequest extends RequestContext {
+  refreshToken: string;
+  /**
+   * The authenticated client (OAuth token endpoint), or null for the cookie-or-body
+   * endpoints, which serve public clients only.
+   */
+  client: ClientRecord | null;
+  /** A narrower scope for the new access token only (RFC 6749 §6). */
+  scope?: string[];
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** The family id: `refreshTokenId` to clients, `sid` in the access token. */
+  familyId: string;
+  userId: string;
+  clientId: string;
+  expiresIn: number;
+  /** The access token's scope. */
+  scope: string[];
+  /** When the returned refresh token stops working (idle or absolute, whichever is first). */
+  refreshTokenExpiresAt: number;
+}
+
+const MAX_REFRESH_TOKEN_LENGTH = 512;
+
+const invalidGrant = (message = 'The refresh token is invalid, expired or revoked') => new DomainError('invalid_grant', message);
+
+/** Lost a race on the conditional UPDATE: the token was consumed by someone else. */
+class RotationRaceLost extends Error {}
+
+/**
+ * Issues token pairs and rotates refresh tokens: one live token per family, absolute and
+ * idle lifetimes, a grace window that returns the same successor, and reuse detection
+ * that revokes the whole family.
+ */
+@Injectable()
+export class TokenService {
+  private readonly logger = new Logger(TokenService.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: RefreshTokenStore,
+    private readonly accessTokens: AccessTokenService,
+    private readonly box: SecretBox,
+    private readonly outbox: OutboxWriter,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+    @Inject(USER_STORE) private readonly users: UserStore,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  /** Starts a family (a login) and returns its first pair. */
+  async issue(request: IssueRequest): Promise<IssuedTokens> {
+    const { user, client } = request;
+    if (user.disabled) throw new DomainError('invalid_grant', 'The user is disabled');
+    const scope = request.scope ?? client.scopes;
+    const now = this.clock.now();
+    const familyId = randomUUID();
+    const refreshToken = generateOpaqueToken();
+    const familyExpiresAt = now + this.config.refreshTokenTtl * 1000;
+    const tokenExpiresAt = Math.min(now + this.config.refreshTokenIdleTtl * 1000, familyExpiresAt);
+    const prepared = this.accessTokens.prepare({
+      userId: user.id,
+      clientId: client.clientId,
+      audience: client.audience,
+      scope,
+      roles: user.roles,
+      familyId,
+    });
+    const signature = this.accessTokens.sign(prepared);
+    signature.catch(() => undefined); // awaited below, unless the transaction fails first
+    const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
+    const event = await this.db.transaction(async (tx) => {
+      await this.store.createFamily(tx, {
+        id: familyId,
+        userId: user.id,
+        clientId: client.clientId,
+        scope: scope.join(' '),
+        createdAt: now,
+        expiresAt: familyExpiresAt,
+        ...context,
+      });
+      await this.store.insertToken(tx, {
+        id: randomUUID(),
+        familyId,
+        tokenHash: sha256(refreshToken),
+        generation: 0,
+        issuedAt: now,
+        expiresAt: tokenExpiresAt,
+      });
+      return this.outbox.record(tx, TokenEvents.Issued, {
+        userId: user.id,
+        clientId: client.clientId,
+        familyId,
+        rotation: 0,
+        scope: scope.join(' '),
+        ...context,
+        ...this.accessTokenFacts(prepared),
+      }, now);
+    });
+    this.relay.announce([event]);
+    return {
+      accessToken: await signature,
+      refreshToken,
+      familyId,
+      userId: user.id,
+      clientId: client.clientId,
+      expiresIn: prepared.expiresIn,
+      scope,
+      refreshTokenExpiresAt: tokenExpiresAt,
+    };
+  }
+
+  /** Consumes a refresh token and returns its successor, or fails as `invalid_grant`. */
+  async refresh(request: RefreshRequest): Promise<IssuedTokens> {
+    if (request.refreshToken.length === 0 || request.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidGrant();
+    const tokenHash = sha256(request.refreshToken);
+    // Two attempts: a lost race on the conditional UPDATE re-reads the token, which is
+    // then consumed and follows the grace-or-reuse rules.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const presented = await this.store.findByHash(tokenHash);
+      if (!presented) throw invalidGrant();
+      const scope = this.checkPresentable(presented, request);
+      const user = await this.users.findById(presented.family.userId);
+      if (!user || user.disabled) throw invalidGrant();
+      try {
+        return await this.rotateOrReplay(presented, user, scope, request);
+      } catch (error) {
+        if (!(error instanceof RotationRaceLost)) throw error;
+      }
+    }
+    throw invalidGrant();
+  }
+
+  /** Validates what needs no write, and returns the access token's scope. Nothing is consumed here. */
+  private checkPresentable(token: PresentedRefreshToken, request: RefreshRequest): string[] {
+    const { family, client } = token;
+    if (!client) throw invalidGrant();
+    if (request.client === null ? !client.public : request.client.clientId !== family.clientId) {
+      throw invalidGrant('The refresh token was not issued to this client');
+    }
+    const now = this.clock.now();
+    if (family.revokedAt !== null || family.expiresAt <= now) throw invalidGrant();
+    const granted = family.scope.split(' ').filter(Boolean);
+    if (request.scope === undefined) return granted;
+    const wider = request.scope.filter((scope) => !granted.includes(scope));
+    if (wider.length > 0) throw new DomainError('invalid_scope', `Scope not granted to this refresh token: ${wider.join(' ')}`);
+    return request.scope;
+  }
+
+  private async rotateOrReplay(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest): Promise<IssuedTokens> {
+    const now = this.clock.now();
+    if (token.consumedAt !== null) {
+      if (this.isReplayable(token, now)) return this.replay(token, user, scope, request);
+      return this.detectReuse(token, request, now);
+    }
+    if (token.expiresAt <= now) throw invalidGrant();
+    return this.rotate(token, user, scope, request, now);
+  }
+
+  /** Inside the grace window, with the successor still unused, the same successor is handed out again. */
+  private isReplayable(token: PresentedRefreshToken, now: number): boolean {
+    return (
+      token.graceUntil !== null &&
+      now < token.graceUntil &&
+      token.successorSealed !== null &&
+      token.successorConsumedAt === null
+    );
+  }
+
+  private async rotate(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest, now: number): Promise<IssuedTokens> {
+    const { family } = token;
+    const successor = generateOpaqueToken();
+    const successorId = randomUUID();
+    const rotation = token.generation + 1;
+    const successorExpiresAt = Math.min(now + this.config.refreshTokenIdleTtl * 1000, family.expiresAt);
+    const grace = this.config.reuseGraceSeconds * 1000;
+    const sealed = grace > 0 ? this.box.seal(successor, `grace:${token.id}`) : null;
+    const prepared = this.prepareAccessToken(token, user, scope);
+    const signature = this.accessTokens.sign(prepared);
+    signature.catch(() => undefined); // awaited below, unless the transaction fails first
+    const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
+    const event = await this.db.transaction(async (tx) => {
+      if (!(await this.store.consume(tx, token.id, now, successorId, sealed, grace > 0 ? now + grace : null))) {
+        throw new RotationRaceLost();
+      }
+      if (!(await this.store.advanceFamily(tx, token.familyId, rotation, now, context.ip, context.userAgent))) {
+        throw invalidGrant();
+      }
+      await this.store.insertToken(tx, {
+        id: successorId,
+        familyId: token.familyId,
+        tokenHash: sha256(successor),
+        generation: rotation,
+        issuedAt: now,
+        expiresAt: successorExpiresAt,
+      });
+      if (grace > 0 && token.generation > 0) await this.store.forgetSuccessor(tx, token.id);
+      return this.recordRefreshed(tx, token, rotation, prepared, context, false, now);
+    });
+    this.relay.announce([event]);
+    return this.result(token, prepared, await signature, successor, successorExpiresAt, scope);
+  }
+
+  private async replay(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest): Promise<IssuedTokens> {
+    const successor = this.box.openText(token.successorSealed!, `grace:${token.id}`);
+    const prepared = this.prepareAccessToken(token, user, scope);
+    const signature = this.accessTokens.sign(prepared);
+    signature.catch(() => undefined); // awaited below, unless the transaction fails first
+    const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
+    const event = await this.db.transaction(async (tx) => {
+      // The successor may have been used since we read it: then this is reuse after all.
+      if (!(await this.store.isUnconsumed(tx, token.successorId!))) throw new RotationRaceLost();
+      return this.recordRefreshed(tx, token, token.generation + 1, prepared, context, true, this.clock.now());
+    });
+    this.relay.announce([event]);
+    this.logger.debug(`Grace replay in family ${token.familyId}`);
+    const successorExpiresAt = Math.min(token.consumedAt! + this.config.refreshTokenIdleTtl * 1000, token.family.expiresAt);
+    return this.result(token, prepared, await signature, successor, successorExpiresAt, scope);
+  }
+
+  /** A consumed token outside its grace: whoever holds it, the family is no longer trusted. */
+  private async detectReuse(token: PresentedRefreshToken, request: RefreshRequest, now: number): Promise<never> {
+    const reason: TokenReuseDetectedData['reason'] = token.successorConsumedAt !== null ? 'stale_token' : 'reuse_after_grace';
+    const events = await this.db.transaction(async (tx) => {
+      if (!(await this.store.revokeFamily(tx, token.familyId, now, 'reuse_detected'))) return [];
+      const data = {
+        userId: token.family.userId,
+        clientId: token.family.clientId,
+        familyId: token.familyId,
+        rotation: token.generation,
+        scope: token.family.scope,
+        ip: request.ip ?? null,
+        userAgent: request.userAgent ?? null,
+      };
+      return [
+        await this.outbox.record(tx, TokenEvents.ReuseDetected, { ...data, reason }, now),
+        await this.outbox.record(tx, TokenEvents.Revoked, { ...data, reason: 'reuse_detected' }, now),
+      ];
+    });
+    if (events.length > 0) {
+      this.logger.warn(`Refresh token reuse detected (${reason}); family ${token.familyId} revoked`);
+      this.relay.announce(events);
+    }
+    throw invalidGrant();
+  }
+
+  private prepareAccessToken(token: PresentedRefreshToken, user: UserRecord, scope: string[]): PreparedAccessToken {
+    return this.accessTokens.prepare({
+      userId: user.id,
+      clientId: token.family.clientId,
+      audience: token.client!.audience,
+      scope,
+      roles: user.roles,
+      familyId: token.familyId,
+    });
+  }
+
+  private recordRefreshed(
+    tx: Transaction,
+    token: PresentedRefreshToken,
+    rotation: number,
+    prepared: PreparedAccessToken,
+    context: { ip: string | null; userAgent: string | null },
+    replay: boolean,
+    now: number,
+  ): Promise<OutboxMessage> {
+    return this.outbox.record(
+      tx,
+      TokenEvents.Refreshed,
+      {
+        userId: token.family.userId,
+        clientId: token.family.clientId,
+        familyId: token.familyId,
+        rotation,
+        scope: Array.isArray(prepared.claims.scope) ? prepared.claims.scope.join(' ') : prepared.claims.scope,
+        ...context,
+        ...this.accessTokenFacts(prepared),
+        replay,
+      },
+      now,
+    );
+  }
+
+  private accessTokenFacts(prepared: PreparedAccessToken) {
+    return { accessTokenJti: prepared.claims.jti, accessTokenExpiresAt: new Date(prepared.claims.exp * 1000).toISOString() };
+  }
+
+  private result(
+    token: PresentedRefreshToken,
+    prepared: PreparedAccessToken,
+    accessToken: string,
+    refreshToken: string,
+    refreshTokenExpiresAt: number,
+    scope: string[],
+  ): IssuedTokens {
+    return {
+      accessToken,
+      refreshToken,
+      familyId: token.familyId,
+      userId: token.family.userId,
+      clientId: token.family.clientId,
+      expiresIn: prepared.expiresIn,
+      scope,
+      refreshTokenExpiresAt,
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Client } from './client.entity.js';
+import { ClientsService } from './clients.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Client])],
+  providers: [ClientsService],
+  exports: [ClientsService],
+})
+export class ClientsModule {}

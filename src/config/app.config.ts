@@ -1,0 +1,31 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { resolve } from 'node:path';
+import { ConfigError, EnvReader } from './env-reader.js';
+
+export function readAppConfig(env: Record<string, string | undefined>) {
+  const read = new EnvReader(env);
+  const nodeEnv = read.string('NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+  const adminApiKey = read.secret('ADMIN_API_KEY', 32);
+  if (production && !adminApiKey) {
+    throw new ConfigError('ADMIN_API_KEY', 'is required when NODE_ENV=production');
+  }
+  return {
+    nodeEnv,
+    production,
+    port: read.int('PORT', 3030, { min: 0, max: 65535 }),
+    host: read.string('HOST', '0.0.0.0'),
+    issuer: read.url('ISSUER', 'http://localhost:3030'),
+    dataDir: resolve(read.string('DATA_DIR', './data')),
+    adminApiKey,
+    trustProxy: read.bool('TRUST_PROXY', false),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    workers: read.int('WORKERS', 1, { min: 1, max: 64 }),
+    retentionDays: read.int('RETENTION_DAYS', 30, { min: 1, max: 3650 }),
+    metricsToken: read.string('METRICS_TOKEN'),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}
+
+export const appConfig = registerAs('app', () => readAppConfig(process.env));
+export type AppConfig = ConfigType<typeof appConfig>;

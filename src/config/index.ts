@@ -1,0 +1,24 @@
+import { appConfig, readAppConfig } from './app.config.js';
+import { authConfig, readAuthConfig } from './auth.config.js';
+import { cookieConfig, readCookieConfig } from './cookie.config.js';
+import { databaseConfig, readDatabaseConfig } from './database.config.js';
+
+/** Every configuration section, in the order ConfigModule loads them. */
+export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig];
+
+/**
+ * Parses every section once so that a bad value stops the process before Nest starts,
+ * with one line naming the variable.
+ */
+export function validateEnvironment(env: Record<string, string | undefined> = process.env): void {
+  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig]) {
+    read(env);
+  }
+}
+
+export { ConfigError } from './env-reader.js';
+
+/** The app section, for the bootstrap code that runs before Nest's container exists. */
+export function loadAppConfig(env: Record<string, string | undefined> = process.env) {
+  return readAppConfig(env);
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/database.config.js';
+import { RefreshTokenFamily } from '../auth/refresh-token-family.entity.js';
+import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { SigningKey } from '../auth/keys/signing-key.entity.js';
+import { Client } from '../clients/client.entity.js';
+import { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import { User } from '../users/user.entity.js';
+import { Setting } from './setting.entity.js';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
+
+export const ENTITIES = [Client, User, RefreshTokenFamily, RefreshToken, SigningKey, OutboxEvent, Setting];
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+/** The one description of the database, shared by the app and the TypeORM CLI. */
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: config.logQueries ? ('all' as const) : (['error'] as ('error' | 'warn')[]),
+  };
+  if (config.kind === 'postgres') {
+    return { ...common, type: 'postgres', url: config.url, extra: { max: config.poolSize } };
+  }
+  mkdirSync(dirname(config.sqliteFile), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.sqliteFile,
+    enableWAL: true,
+    // Writers in other processes wait up to this long for the lock instead of failing.
+    timeout: 10_000,
+    statementCacheSize: 200,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      // WAL + NORMAL: a committed transaction survives a process crash; only a power
+      // loss can take back the last few.
+      db.pragma('synchronous = NORMAL');
+    },
+  };
+}

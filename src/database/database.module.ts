@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { Database } from './database.js';
+import { Setting } from './setting.entity.js';
+import { SettingsService } from './settings.service.js';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (config: DatabaseConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
+    }),
+    TypeOrmModule.forFeature([Setting]),
+  ],
+  providers: [Database, SettingsService],
+  exports: [Database, SettingsService],
+})
+export class DatabaseModule {}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+
+export type Row = Record<string, unknown>;
+
+/** A unit of work inside one database transaction. */
+export interface Transaction {
+  readonly manager: EntityManager;
+  /** Runs a statement; returns the rows it produced. */
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement; returns how many rows it changed. */
+  execute(sql: string, params?: unknown[]): Promise<number>;
+}
+
+/**
+ * Raw, portable SQL and transactions over the TypeORM connection.
+ *
+ * SQL is written with `?` placeholders and rewritten to `$n` for PostgreSQL.
+ *
+ * SQLite has one connection per process, and TypeORM would turn two overlapping
+ * transactions on it into nested savepoints of one. So transactions here are queued one
+ * at a time per process, and open with BEGIN IMMEDIATE so that writers in other
+ * processes wait for the file lock (busy timeout) instead of failing halfway.
+ */
+@Injectable()
+export class Database {
+  readonly kind: 'sqlite' | 'postgres';
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly placeholderCache = new Map<string, string>();
+
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {
+    this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
+  async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.dataSource.query(this.dialect(sql), params)) as T[];
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.kind === 'postgres') {
+      return this.dataSource.transaction((manager) => work(this.wrap(manager.queryRunner!)));
+    }
+    const run = this.queue.then(() => this.sqliteTransaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `true`/`false` as the driver stores them (SQLite has no boolean type). */
+  bool(value: unknown): boolean {
+    return value === true || value === 1 || value === '1' || value === 't';
+  }
+
+  /** BIGINT comes back as a string from PostgreSQL. */
+  num(value: unknown): number;
+  num(value: unknown, nullable: true): number | null;
+  num(value: unknown, nullable = false): number | null {
+    if (value === null || value === undefined) {
+      if (nullable) return null;
+      throw new Error('Unexpected NULL number');
+    }
+    return Number(value);
+  }
+
+  private async sqliteTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.query('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.wrap(runner));
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private wrap(runner: QueryRunner): Transaction {
+    return {
+      manager: runner.manager,
+      query: async <T extends Row>(sql: string, params: unknown[] = []) => (await runner.query(this.dialect(sql), params)) as T[],
+      execute: async (sql: string, params: unknown[] = []) => {
+        const result = await runner.query(this.dialect(sql), params, true);
+        return result.affected ?? 0;
+      },
+    };
+  }
+
+  private dialect(sql: string): string {
+    if (this.kind === 'sqlite') return sql;
+    let rewritten = this.placeholderCache.get(sql);
+    if (rewritten === undefined) {
+      let index = 0;
+      rewritten = sql.replace(/\?/g, () => `$${++index}`);
+      this.placeholderCache.set(sql, rewritten);
+    }
+    return rewritten;
+  }
+}

@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxEvent } from './outbox-event.entity.js';
+import { OutboxRelay } from './outbox.relay.js';
+import { OutboxWriter } from './outbox.writer.js';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEvent])],
+  providers: [OutboxWriter, OutboxRelay],
+  exports: [OutboxWriter, OutboxRelay],
+})
+export class OutboxModule {}
