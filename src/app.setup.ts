@@ -1,10 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
-import { Logger, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
-import { toErrorResponse } from './common/http/error-response.js';
 import type { AppConfig } from './config/app.config.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -37,14 +36,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       reply.header('cache-control', 'no-store');
       reply.header('pragma', 'no-cache');
     }
-  });
-
-  // Errors Fastify raises before a route runs (bad JSON, content type, body size).
-  const logger = new Logger('HTTP');
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const response = toErrorResponse(error, request.url.split('?')[0]!, String(request.id));
-    if (response.fault) logger.error(`Unhandled error [${request.id}]`, error.stack);
-    void reply.status(response.status).headers(response.headers).send(response.body);
   });
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { ConsoleLogger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
+import { ApiClient } from './api-client.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  adminKey: string;
+  dataDir: string;
+  env: Record<string, string>;
+  api: ApiClient;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  /** Replace providers before the app starts (a failing repository, a fixed clock…). */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/**
+ * Boots the real AppModule on 127.0.0.1 with a fresh SQLite file in a temporary folder.
+ * Configuration is read from process.env while the module initialises, so the
+ * variables are set for the duration of the start and restored afterwards.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rts-e2e-'));
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: randomBytes(24).toString('base64url'),
+    KEY_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
+    RATE_LIMIT: 'off',
+    LOG_LEVEL: 'warn',
+    COOKIE_SECURE: 'false',
+    ...Object.fromEntries(Object.entries(options.env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+  };
+  const unset = Object.entries(options.env ?? {}).filter(([, value]) => value === undefined).map(([key]) => key);
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  for (const key of unset) delete process.env[key];
+  try {
+    let builder = Test.createTestingModule({ imports: [AppModule] });
+    if (options.override) builder = options.override(builder);
+    const moduleRef = await builder.compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {
+      logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
+    });
+    await configureApp(app);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    return {
+      app,
+      baseUrl,
+      adminKey: env.ADMIN_API_KEY!,
+      dataDir,
+      env,
+      api: new ApiClient(baseUrl, env.ADMIN_API_KEY!),
+      close: async () => {
+        await app.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
