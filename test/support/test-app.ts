@@ -5,6 +5,7 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
@@ -24,6 +25,17 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   /** Replace providers before the app starts (a failing repository, a fixed clock…). */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Listen on this port instead of a random one (see `freePort()`). */
+  port?: number;
+}
+
+/** A port that was free a moment ago, for tests whose configuration must name the URL up front. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /**
@@ -55,7 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
     });
     await configureApp(app);
-    await app.listen(0, '127.0.0.1');
+    await app.listen(options.port ?? 0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const baseUrl = `http://127.0.0.1:${address.port}`;
     return {
