@@ -10,6 +10,7 @@ const base = {
 };
 
 export default {
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', rootDir: '.', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     { ...base, displayName: 'e2e', rootDir: '.', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },

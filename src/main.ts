@@ -1,9 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
-import { configureApp, createHttpAdapter } from './app.setup.js';
 import { ConfigError, loadAppConfig, validateEnvironment } from './config/index.js';
 
 async function bootstrap(): Promise<void> {
@@ -14,8 +9,17 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`Configuration error: ${error.message}\n`);
     process.exit(1);
   }
+  // Loaded only after the configuration is known to be good, so a bad value fails fast.
+  const [{ Logger }, { NestFactory }, { AppModule }, { configureApp, createHttpAdapter }] = await Promise.all([
+    import('@nestjs/common'),
+    import('@nestjs/core'),
+    import('./app.module.js'),
+    import('./app.setup.js'),
+  ]);
   const config = loadAppConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), { abortOnError: false });
+  const app = await NestFactory.create<import('@nestjs/platform-fastify').NestFastifyApplication>(AppModule, createHttpAdapter(config), {
+    abortOnError: false,
+  });
   await configureApp(app);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);
