@@ -23,7 +23,7 @@ export class ApiClient {
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
-    let body: string | Buffer | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.json !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = JSON.stringify(options.json);
@@ -35,7 +35,7 @@ export class ApiClient {
       }
       body = params.toString();
     } else if (options.raw !== undefined) {
-      body = options.raw;
+      body = typeof options.raw === "string" ? options.raw : new Uint8Array(options.raw);
     }
     if (options.admin) headers.authorization = `Bearer ${this.adminKey}`;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
