@@ -38,7 +38,7 @@ export class ApiClient {
       body = typeof options.raw === "string" ? options.raw : new Uint8Array(options.raw);
     }
     if (options.admin) headers.authorization = `Bearer ${this.adminKey}`;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: unknown = text;
     try {
