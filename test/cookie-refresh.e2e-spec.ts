@@ -3,6 +3,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { SigningKeyService } from '../src/auth/keys/signing-key.service.js';
 import { RefreshTokenStore } from '../src/auth/refresh-token.store.js';
 import { Database } from '../src/database/database.js';
+import type { RequestOptions } from './support/api-client.js';
 import { CookieJar, parseSetCookies } from './support/cookie-jar.js';
 import { createClient, createUser, login, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -264,7 +265,7 @@ describe('cookie-or-body refresh (POST /api/auth/refresh, /api/jwt/refresh) and 
   });
 
   it('answers 400 when no token is given or the body is malformed', async () => {
-    const cases = [
+    const cases: RequestOptions[] = [
       {},
       { json: {} },
       { json: { token: 'abc' } },

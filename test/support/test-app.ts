@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,8 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   /** Replace providers before the app starts (a failing repository, a fixed clock…). */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** The root module to boot instead of AppModule (a host application's, for example). */
+  module?: Type<unknown>;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   Object.assign(process.env, env);
   for (const key of unset) delete process.env[key];
   try {
-    let builder = Test.createTestingModule({ imports: [AppModule] });
+    let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
     if (options.override) builder = options.override(builder);
     const moduleRef = await builder.compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {
