@@ -13,23 +13,29 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-describe('the demo page in a real browser (headless Chromium)', () => {
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+}, 90_000);
+afterAll(() => browser?.close());
+
+// Chromium treats http://127.0.0.1 as potentially trustworthy, so even the default Secure
+// cookies work over plain http there; COOKIE_SECURE=false is what other http hosts need.
+describe.each([
+  ['Secure cookies (the default)', undefined, true],
+  ['COOKIE_SECURE=false', 'false', false],
+])('the demo page in a real browser (headless Chromium), %s', (_, cookieSecure, secure) => {
   let t: TestApp;
-  let browser: Browser;
   let client: ClientFixture;
   let user: UserFixture;
 
   beforeAll(async () => {
-    // The test app runs with COOKIE_SECURE=false: it is served over plain http.
-    t = await startTestApp();
+    t = await startTestApp({ env: { COOKIE_SECURE: cookieSecure } });
     client = await createClient(t.api, { public: true });
     user = await createUser(t.api);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  }, 60_000);
+  afterAll(() => t?.close());
 
   it('logs in and refreshes twice in cookie mode, and page scripts cannot read either token', async () => {
     const context = await browser.newContext();
@@ -65,8 +71,8 @@ describe('the demo page in a real browser (headless Chromium)', () => {
     const cookies = await context.cookies();
     const access = cookies.find((cookie) => cookie.name === 'access_token')!;
     const refresh = cookies.find((cookie) => cookie.name === 'refresh_token')!;
-    expect(access).toMatchObject({ httpOnly: true, path: '/', sameSite: 'Strict' });
-    expect(refresh).toMatchObject({ httpOnly: true, path: '/api', sameSite: 'Strict' });
+    expect(access).toMatchObject({ httpOnly: true, secure, path: '/', sameSite: 'Strict' });
+    expect(refresh).toMatchObject({ httpOnly: true, secure, path: '/api', sameSite: 'Strict' });
     expect(refresh.value).not.toBe(loginRefreshCookie.value);
 
     const visible = await page.evaluate(() => document.cookie);
