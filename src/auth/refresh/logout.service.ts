@@ -19,7 +19,7 @@ export class LogoutService {
   ) {}
 
   async logout(credentials: RefreshCredentials | undefined, global: boolean): Promise<void> {
-    if (!credentials || credentials.refreshToken.length > 512) return;
+    if (!credentials) return;
     const presented = await this.store.findByHash(sha256(credentials.refreshToken));
     if (!presented?.client?.public) return;
     const { family } = presented;
