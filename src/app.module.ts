@@ -7,6 +7,7 @@ import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { configSections } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 
 @Module({
@@ -19,6 +20,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
     OutboxModule,
     AuthModule,
     AdminModule,
+    DemoModule,
   ],
 })
 export class AppModule {}

@@ -4,13 +4,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
-import type { AppConfig } from './config/app.config.js';
+import { appConfig, type AppConfig } from './config/app.config.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Answers that carry tokens, or refuse them, must never be cached. */
-const NO_STORE = /^\/(oauth\/|api\/auth\/|api\/jwt\/)/;
+const NO_STORE = /^(\/[^?]*)?\/(oauth\/|api\/auth\/|api\/jwt\/)/; // also under AuthModule's optional route prefix
 
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
@@ -29,6 +29,9 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
+  const { corsOrigins } = app.get<AppConfig>(appConfig.KEY, { strict: false });
+  // Browser apps on these origins may call the cookie endpoints with credentials.
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: true });
 
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-request-id', request.id);

@@ -1,15 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { RouterModule } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module.js';
+import { CommonModule } from '../common/common.module.js';
+import { CryptoModule } from '../common/crypto/crypto.module.js';
+import { configSections } from '../config/index.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
+import { USER_STORE } from '../users/user-store.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
+import { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions } from './auth-module.options.js';
+import { AccessTokenGuard } from './guards/access-token.guard.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { WellKnownController } from './keys/well-known.controller.js';
 import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
+import { MeController } from './me.controller.js';
 import { OAuthClientGuard } from './oauth/oauth-client.guard.js';
 import { OAuthTokenController } from './oauth/oauth-token.controller.js';
+import { BodyCredentialsGuard } from './refresh/body-credentials.guard.js';
+import { CookieCredentialsGuard } from './refresh/cookie-credentials.guard.js';
+import { CookieLoginOriginGuard } from './refresh/cookie-login-origin.guard.js';
+import { LogoutService } from './refresh/logout.service.js';
+import { OriginPolicy } from './refresh/origin-policy.js';
+import { PublicRefreshService } from './refresh/public-refresh.service.js';
+import { RefreshController } from './refresh/refresh.controller.js';
+import { TokenCookies } from './refresh/token-cookies.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { RefreshTokenStore } from './refresh-token.store.js';
@@ -20,7 +40,7 @@ import { TokenService } from './token.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RefreshTokenFamily, RefreshToken, SigningKey]), ClientsModule, UsersModule],
-  controllers: [OAuthTokenController, LoginController, WellKnownController],
+  controllers: [OAuthTokenController, LoginController, WellKnownController, RefreshController, MeController],
   providers: [
     TokenService,
     TokenRevocationService,
@@ -31,7 +51,49 @@ import { TokenService } from './token.service.js';
     OAuthClientGuard,
     RetentionJob,
     SessionsService,
+    PublicRefreshService,
+    LogoutService,
+    TokenCookies,
+    OriginPolicy,
+    CookieCredentialsGuard,
+    BodyCredentialsGuard,
+    CookieLoginOriginGuard,
+    AccessTokenGuard,
   ],
-  exports: [SessionsService, TokenService, TokenRevocationService, AccessTokenService, SigningKeyService, RefreshTokenStore],
+  exports: [
+    SessionsService,
+    TokenService,
+    TokenRevocationService,
+    AccessTokenService,
+    SigningKeyService,
+    RefreshTokenStore,
+    AccessTokenGuard,
+    ClientsModule,
+  ],
 })
-export class AuthModule {}
+export class AuthModule {
+  /**
+   * For host applications: the whole token service (configuration from the environment,
+   * database, outbox, events) in one import, with the host's own user store if it has one.
+   */
+  static forRootAsync(options: AuthModuleAsyncOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configSections }),
+        EventEmitterModule.forRoot({ wildcard: false }),
+        CommonModule,
+        DatabaseModule,
+        CryptoModule,
+        OutboxModule,
+        ...(options.imports ?? []),
+        ...(options.routePrefix ? [RouterModule.register([{ path: options.routePrefix, module: AuthModule }])] : []),
+      ],
+      providers: [
+        { provide: AUTH_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        ...(options.userStore ? [{ provide: USER_STORE, useClass: options.userStore }] : []),
+      ],
+      exports: [AUTH_MODULE_OPTIONS, ...(options.userStore ? [USER_STORE] : [])],
+    };
+  }
+}

@@ -1,18 +1,30 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseBasicCredentials } from './oauth/basic-credentials.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
+import { CookieLoginOriginGuard } from './refresh/cookie-login-origin.guard.js';
+import { TokenCookies } from './refresh/token-cookies.js';
 import { requestContext } from './request-context.js';
 
 @Controller('api/auth')
 export class LoginController {
-  constructor(private readonly logins: LoginService) {}
+  constructor(
+    private readonly logins: LoginService,
+    private readonly cookies: TokenCookies,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Req() request: FastifyRequest, @Headers('authorization') authorization?: string) {
+  @UseGuards(CookieLoginOriginGuard)
+  async login(
+    @Body() body: LoginDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('authorization') authorization?: string,
+  ) {
     const issued = await this.logins.login({ ...body, basic: parseBasicCredentials(authorization), ...requestContext(request) });
+    if (body.cookies) return this.cookies.answer(reply, issued);
     return {
       token: issued.accessToken,
       refreshToken: issued.refreshToken,

@@ -12,6 +12,8 @@ export interface LoginRequest extends RequestContext {
   clientId: string;
   clientSecret?: string;
   scope?: string;
+  /** Cookie mode, for public clients only. */
+  cookies?: boolean;
   /** client_secret_basic, as an alternative to `clientSecret`. */
   basic?: BasicCredentials;
 }
@@ -32,6 +34,9 @@ export class LoginService {
       throw new DomainError('invalid_request', 'Use one client authentication method, matching clientId');
     }
     const client = await this.clients.authenticate(request.clientId, request.clientSecret ?? request.basic?.secret);
+    if (request.cookies && !client.public) {
+      throw new DomainError('invalid_request', 'Cookie mode is for public clients only; a confidential client keeps its tokens server-side');
+    }
     const scope = parseScope(request.scope);
     const unknown = scope?.filter((item) => !client.scopes.includes(item)) ?? [];
     if (unknown.length > 0) throw new DomainError('invalid_scope', `Scope not allowed for this client: ${unknown.join(' ')}`);

@@ -37,6 +37,11 @@ export interface RefreshRequest extends RequestContext {
   client: ClientRecord | null;
   /** A narrower scope for the new access token only (RFC 6749 §6). */
   scope?: string[];
+  /**
+   * The user and family of an access token presented beside the refresh token: a refresh
+   * token of another user or family is then refused before anything is consumed.
+   */
+  boundTo?: { userId: string; familyId: string };
 }
 
 export interface IssuedTokens {
@@ -153,6 +158,9 @@ export class TokenService {
       const presented = await this.store.findByHash(tokenHash);
       if (!presented) throw invalidGrant();
       const scope = this.checkPresentable(presented, request);
+      if (request.boundTo && (request.boundTo.userId !== presented.family.userId || request.boundTo.familyId !== presented.familyId)) {
+        throw new DomainError('invalid_token', 'The access token does not belong to the refresh token');
+      }
       const user = await this.users.findById(presented.family.userId);
       if (!user || user.disabled) throw invalidGrant();
       try {

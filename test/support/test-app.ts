@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,8 @@ export interface TestAppOptions {
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Listen on this port instead of a random one (see `freePort()`). */
   port?: number;
+  /** The root module to boot instead of AppModule (a host application's, for example). */
+  module?: Type<unknown>;
 }
 
 /** A port that was free a moment ago, for tests whose configuration must name the URL up front. */
@@ -60,7 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   Object.assign(process.env, env);
   for (const key of unset) delete process.env[key];
   try {
-    let builder = Test.createTestingModule({ imports: [AppModule] });
+    let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
     if (options.override) builder = options.override(builder);
     const moduleRef = await builder.compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {

@@ -1,0 +1,25 @@
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { MAX_PRESENTED_TOKEN_LENGTH } from './refresh-credentials.js';
+
+/**
+ * The body-mode shape, validated so that unknown fields get a 400. The tokens themselves
+ * reach the controller through the guards, never from here.
+ */
+export class RefreshBodyDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_PRESENTED_TOKEN_LENGTH)
+  refreshToken?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_PRESENTED_TOKEN_LENGTH)
+  token?: string;
+}
+
+export class LogoutBodyDto extends RefreshBodyDto {
+  /** Revoke every family of the user, not only the presented one. */
+  @IsOptional()
+  @IsBoolean()
+  global?: boolean;
+}
