@@ -8,6 +8,7 @@ import { CryptoModule } from './common/crypto/crypto.module.js';
 import { configSections } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { WebhookModule } from './webhook/webhook.module.js';
 
 @Module({
   imports: [
@@ -19,6 +20,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
     OutboxModule,
     AuthModule,
     AdminModule,
+    WebhookModule,
   ],
 })
 export class AppModule {}
