@@ -154,7 +154,7 @@ export class WebhookDeliveryStore {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => String(row.id));
     const attempts = await this.db.query(
-      `SELECT * FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')}) ORDER BY attempt, attempted_at`,
+      `SELECT * FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')}) ORDER BY attempted_at, attempt`,
       ids,
     );
     const byDelivery = new Map<string, Row[]>();
