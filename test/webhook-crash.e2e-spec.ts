@@ -133,4 +133,31 @@ describe('Webhook delivery survives a crash', () => {
     expect(await server.stop('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
     expect(server.output).not.toMatch(/error/i);
   });
+
+  it('sends each event once when two server processes share the database', async () => {
+    await restart();
+    const second = new ServerProcess(env, await freePort());
+    await second.start();
+    try {
+      const subscription = await subscribe(`${receiver.url}/two-processes`);
+      const secondApi = new ApiClient(second.baseUrl, env.ADMIN_API_KEY!);
+      for (let i = 0; i < 6; i++) {
+        const via = i % 2 === 0 ? api : secondApi;
+        const user = await createUser(via);
+        const tokens = await login(via, user, client);
+        expect((await refreshAtTokenEndpoint(via, client, tokens.refreshToken)).status).toBe(200);
+      }
+      await receiver.waitFor(6, 30_000, (received) => received.path === '/hook/two-processes');
+      // Both dispatchers poll every 100 ms: leave them time to send anything twice.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const requests = receiver.received.filter((received) => received.path === '/hook/two-processes');
+      expect(requests).toHaveLength(6);
+      expect(new Set(requests.map((received) => received.headers['webhook-id'])).size).toBe(6);
+      for (const request of requests) {
+        expect(new Webhook(subscription.secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ type: 'token.refreshed' });
+      }
+    } finally {
+      await second.stop('SIGKILL');
+    }
+  });
 });

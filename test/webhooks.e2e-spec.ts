@@ -334,6 +334,19 @@ describe('Webhooks', () => {
     expect(badEvents.body.message).toMatch(/each event must be one of/);
   });
 
+  it('answers bad input with a clear 400', async () => {
+    const client = await createClient(t.api, { public: false });
+    for (const json of [{ url: 123 }, { url: 'http://127.0.0.1/', extra: true }, {}, { url: 'http://127.0.0.1/', events: 'token.refreshed' }, { url: 'http://127.0.0.1/', clientId: 'nope' }]) {
+      const response = await t.api.post('/api/webhooks', { headers: basic(client), json });
+      expect({ json, status: response.status }).toEqual({ json, status: 400 });
+      expect(response.body.message).toEqual(expect.any(String));
+    }
+    expect((await t.api.get('/api/webhooks/not-a-uuid', { headers: basic(client) })).status).toBe(400);
+    expect((await t.api.get('/api/webhooks?limit=0', { headers: basic(client) })).status).toBe(400);
+    const unknownClient = await t.api.post('/api/webhooks', { admin: true, json: { url: 'http://127.0.0.1/', clientId: '00000000-0000-4000-8000-000000000000' } });
+    expect(unknownClient.status).toBe(400);
+  });
+
   it('never delays a refresh response, even when the receiver never answers', async () => {
     const client = await createClient(t.api, { public: false });
     const hooks = await receiver();
