@@ -1,9 +1,12 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 const id = (name = 'id') => ({ name, type: 'varchar', length: '36', isPrimary: name === 'id' });
 const ms = (name: string, isNullable = false) => ({ name, type: 'bigint', isNullable });
 
-/** Webhook subscriptions, their deliveries (one per subscription and event) and every attempt. */
+/**
+ * Webhook subscriptions, their deliveries (one per subscription and event) and every attempt.
+ * No foreign keys: deleting a subscription deletes its deliveries and attempts explicitly.
+ */
 export class Webhooks1764000000400 implements MigrationInterface {
   name = 'Webhooks1764000000400';
 
@@ -54,15 +57,6 @@ export class Webhooks1764000000400 implements MigrationInterface {
           new TableIndex({ name: 'idx_webhook_deliveries_due', columnNames: ['status', 'next_attempt_at'] }),
           new TableIndex({ name: 'idx_webhook_deliveries_created', columnNames: ['created_at'] }),
         ],
-        foreignKeys: [
-          new TableForeignKey({
-            name: 'fk_webhook_deliveries_subscription',
-            columnNames: ['subscription_id'],
-            referencedTableName: 'webhook_subscriptions',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
       }),
     );
     await queryRunner.createTable(
@@ -80,15 +74,6 @@ export class Webhooks1764000000400 implements MigrationInterface {
           ms('next_retry_at', true),
         ],
         indices: [new TableIndex({ name: 'idx_webhook_attempts_delivery', columnNames: ['delivery_id', 'attempt'] })],
-        foreignKeys: [
-          new TableForeignKey({
-            name: 'fk_webhook_attempts_delivery',
-            columnNames: ['delivery_id'],
-            referencedTableName: 'webhook_deliveries',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
       }),
     );
   }
