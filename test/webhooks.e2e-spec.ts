@@ -196,6 +196,22 @@ describe('Webhooks', () => {
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1900);
   });
 
+  it('takes the status of an answer whose body never ends, reading it only until the timeout', async () => {
+    const client = await createClient(t.api, { public: false });
+    const hooks = await receiver();
+    hooks.setDefault((_, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('partial');
+    });
+    const subscription = await subscribe(client, { url: hooks.url });
+    const { tokens } = await session(client);
+    await refreshAtTokenEndpoint(t.api, client, tokens.refreshToken);
+    const delivery = await waitForDelivery(subscription.id, 'succeeded');
+    expect(hooks.received).toHaveLength(1);
+    expect(delivery.attemptLog).toEqual([expect.objectContaining({ statusCode: 200, responseBody: 'partial', error: null })]);
+    expect(delivery.attemptLog[0]!.durationMs).toBeLessThan(10_000);
+  });
+
   it('disables the subscription on 410 Gone', async () => {
     const client = await createClient(t.api, { public: false });
     const hooks = await receiver();

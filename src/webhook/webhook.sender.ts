@@ -76,15 +76,26 @@ function pinnedLookup(pinned: { address: string; family: 4 | 6 }): LookupFunctio
   }) as LookupFunction;
 }
 
+/**
+ * The first `limit` bytes of the answer. The status already decided the outcome, so a body
+ * that stalls or breaks off only ends the reading (at the latest when the signal fires).
+ */
 async function readPrefix(stream: Readable, limit: number, signal: AbortSignal): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  signal.throwIfAborted();
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    chunks.push(buffer);
-    size += buffer.length;
-    if (size >= limit) break;
+  const stop = () => stream.destroy();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const chunk of stream) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // keep what arrived
+  } finally {
+    signal.removeEventListener('abort', stop);
   }
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
