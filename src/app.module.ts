@@ -9,6 +9,7 @@ import { configSections } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { WebhookModule } from './webhook/webhook.module.js';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
     AuthModule,
     AdminModule,
     DemoModule,
+    WebhookModule,
   ],
 })
 export class AppModule {}

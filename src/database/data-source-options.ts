@@ -8,11 +8,26 @@ import { SigningKey } from '../auth/keys/signing-key.entity.js';
 import { Client } from '../clients/client.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { User } from '../users/user.entity.js';
+import { WebhookAttemptEntity } from '../webhook/webhook-attempt.entity.js';
+import { WebhookDeliveryEntity } from '../webhook/webhook-delivery.entity.js';
+import { WebhookSubscriptionEntity } from '../webhook/webhook-subscription.entity.js';
 import { Setting } from './setting.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
+import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
 
-export const ENTITIES = [Client, User, RefreshTokenFamily, RefreshToken, SigningKey, OutboxEvent, Setting];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const ENTITIES = [
+  Client,
+  User,
+  RefreshTokenFamily,
+  RefreshToken,
+  SigningKey,
+  OutboxEvent,
+  Setting,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+];
+export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {

@@ -5,7 +5,6 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
@@ -31,14 +30,7 @@ export interface TestAppOptions {
   module?: Type<unknown>;
 }
 
-/** A port that was free a moment ago, for tests whose configuration must name the URL up front. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from './server-process.js';
 
 /**
  * Boots the real AppModule on 127.0.0.1 with a fresh SQLite file in a temporary folder.

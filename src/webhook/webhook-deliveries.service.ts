@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { WEBHOOK_TEST_EVENT } from './webhook-events.js';
+import type { WebhookOwner } from './webhook-owner.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
+import { WebhookDispatcher } from './webhook.dispatcher.js';
+
+/** The delivery side of the webhooks API: the log, a manual retry, a test ping. */
+@Injectable()
+export class WebhookDeliveriesService {
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionsService,
+    private readonly store: WebhookDeliveryStore,
+    private readonly dispatcher: WebhookDispatcher,
+    private readonly clock: Clock,
+  ) {}
+
+  async sendTest(owner: WebhookOwner, subscriptionId: string): Promise<{ deliveryId: string; eventId: string }> {
+    await this.subscriptions.findRow(owner, subscriptionId);
+    const now = this.clock.now();
+    const eventId = randomUUID();
+    const deliveryId = await this.store.createTestDelivery(
+      { subscriptionId, eventId, eventType: WEBHOOK_TEST_EVENT, payload: JSON.stringify({ subscriptionId }), occurredAt: now },
+      now,
+    );
+    this.dispatcher.kick();
+    return { deliveryId, eventId };
+  }
+
+  async list(owner: WebhookOwner, subscriptionId: string, limit: number, cursor?: string) {
+    await this.subscriptions.findRow(owner, subscriptionId);
+    const rows = await this.store.listWithAttempts(subscriptionId, limit + 1, decodeCursor(cursor));
+    const items = rows.slice(0, limit).map(({ cursorKey: _cursor, ...delivery }) => delivery);
+    if (rows.length <= limit) return { items };
+    const last = rows[limit - 1]!.cursorKey;
+    return { items, nextCursor: Buffer.from(`${last.createdAt}:${last.id}`).toString('base64url') };
+  }
+
+  async retry(owner: WebhookOwner, subscriptionId: string, deliveryId: string): Promise<{ id: string; status: 'pending' }> {
+    await this.subscriptions.findRow(owner, subscriptionId);
+    if (!(await this.store.retryByHand(subscriptionId, deliveryId, this.clock.now()))) {
+      throw new DomainError('not_found', 'No such delivery for this subscription');
+    }
+    this.dispatcher.kick();
+    return { id: deliveryId, status: 'pending' };
+  }
+}
+
+function decodeCursor(cursor: string | undefined): { createdAt: number; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const match = /^(\d{1,16}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new DomainError('invalid_request', 'cursor is not one this API returned');
+  return { createdAt: Number(match[1]), id: match[2]! };
+}

@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Database, type Row } from '../database/database.js';
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** A delivery as the dispatcher needs it. */
+export interface DueDelivery {
+  id: string;
+  subscriptionId: string;
+  url: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  occurredAt: number;
+  attempts: number;
+}
+
+export interface NewDelivery {
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  occurredAt: number;
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  attemptedAt: number;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseBody: string | null;
+  nextRetryAt: number | null;
+}
+
+/** SQL for deliveries and their attempts. Every state change is one conditional UPDATE. */
+@Injectable()
+export class WebhookDeliveryStore {
+  constructor(private readonly db: Database) {}
+
+  /** Deliveries whose attempt is due and not leased; candidates only, to be claimed one by one. */
+  async findDue(now: number, limit: number): Promise<DueDelivery[]> {
+    const rows = await this.db.query(
+      `SELECT d.id, d.subscription_id, s.url, d.event_id, d.event_type, d.payload, d.occurred_at, d.attempts
+         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+          AND (s.enabled = ? OR d.event_type = 'webhook.test')
+        ORDER BY d.next_attempt_at
+        LIMIT ?`,
+      [now, now, true, limit],
+    );
+    return rows.map((row) => ({
+      id: String(row.id),
+      subscriptionId: String(row.subscription_id),
+      url: String(row.url),
+      eventId: String(row.event_id),
+      eventType: String(row.event_type),
+      payload: String(row.payload),
+      occurredAt: this.db.num(row.occurred_at),
+      attempts: Number(row.attempts),
+    }));
+  }
+
+  /**
+   * Takes the lease on one due delivery. The condition repeats what made it due, so of
+   * several processes racing for it exactly one changes the row and sends the attempt.
+   */
+  async claim(id: string, now: number, leaseUntil: number): Promise<boolean> {
+    const changed = await this.db.transaction((tx) =>
+      tx.execute(
+        `UPDATE webhook_deliveries SET lease_until = ?, attempts = attempts + 1
+          WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`,
+        [leaseUntil, id, now, now],
+      ),
+    );
+    return changed === 1;
+  }
+
+  /** Records an attempt and the delivery's next state, if we still hold the lease. */
+  async complete(
+    id: string,
+    leaseUntil: number,
+    attempt: AttemptRecord,
+    status: DeliveryStatus,
+    options: { disableSubscriptionId?: string } = {},
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute(
+        `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, next_retry_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [randomUUID(), id, attempt.attempt, attempt.attemptedAt, attempt.statusCode, attempt.durationMs, attempt.error, attempt.responseBody, attempt.nextRetryAt],
+      );
+      await tx.execute(
+        `UPDATE webhook_deliveries
+            SET status = ?, next_attempt_at = ?, lease_until = NULL, last_status_code = ?, last_error = ?, last_duration_ms = ?, completed_at = ?
+          WHERE id = ? AND lease_until = ?`,
+        [
+          status,
+          attempt.nextRetryAt,
+          attempt.statusCode,
+          attempt.error,
+          attempt.durationMs,
+          status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
+          id,
+          leaseUntil,
+        ],
+      );
+      if (options.disableSubscriptionId) {
+        await tx.execute('UPDATE webhook_subscriptions SET enabled = ?, updated_at = ? WHERE id = ?', [false, attempt.attemptedAt, options.disableSubscriptionId]);
+      }
+    });
+  }
+
+  /** Gives a lease back without counting the attempt (the process is stopping mid-send). */
+  async release(id: string, leaseUntil: number): Promise<void> {
+    await this.db.transaction((tx) =>
+      tx.execute('UPDATE webhook_deliveries SET lease_until = NULL, attempts = attempts - 1 WHERE id = ? AND lease_until = ?', [id, leaseUntil]),
+    );
+  }
+
+  /** A delivery outside the outbox (the test ping), due now. */
+  async createTestDelivery(delivery: NewDelivery, now: number): Promise<string> {
+    const id = randomUUID();
+    await this.db.transaction((tx) =>
+      tx.execute(
+        `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+        [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
+      ),
+    );
+    return id;
+  }
+
+  /** Puts a delivery back in line with a fresh schedule; false if there is no such delivery. */
+  async retryByHand(subscriptionId: string, deliveryId: string, now: number): Promise<boolean> {
+    const changed = await this.db.transaction((tx) =>
+      tx.execute(
+        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL
+          WHERE id = ? AND subscription_id = ?`,
+        [now, deliveryId, subscriptionId],
+      ),
+    );
+    return changed === 1;
+  }
+
+  async listWithAttempts(subscriptionId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+    const rows = await this.db.query(
+      `SELECT * FROM webhook_deliveries WHERE subscription_id = ?
+         ${cursor ? 'AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [subscriptionId, ...(cursor ? [cursor.createdAt, cursor.createdAt, cursor.id] : []), limit],
+    );
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => String(row.id));
+    const attempts = await this.db.query(
+      `SELECT * FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')}) ORDER BY attempted_at, attempt`,
+      ids,
+    );
+    const byDelivery = new Map<string, Row[]>();
+    for (const attempt of attempts) {
+      const list = byDelivery.get(String(attempt.delivery_id)) ?? [];
+      list.push(attempt);
+      byDelivery.set(String(attempt.delivery_id), list);
+    }
+    return rows.map((row) => ({
+      id: String(row.id),
+      eventId: String(row.event_id),
+      eventType: String(row.event_type),
+      status: String(row.status) as DeliveryStatus,
+      attempts: Number(row.attempts),
+      nextAttemptAt: iso(this.db.num(row.next_attempt_at, true), String(row.status) === 'pending'),
+      createdAt: iso(this.db.num(row.created_at))!,
+      completedAt: iso(this.db.num(row.completed_at, true)),
+      cursorKey: { createdAt: this.db.num(row.created_at), id: String(row.id) },
+      attemptLog: (byDelivery.get(String(row.id)) ?? []).map((attempt) => ({
+        attempt: Number(attempt.attempt),
+        at: iso(this.db.num(attempt.attempted_at))!,
+        statusCode: attempt.status_code === null ? null : Number(attempt.status_code),
+        durationMs: Number(attempt.duration_ms),
+        error: attempt.error === null ? null : String(attempt.error),
+        responseBody: attempt.response_body === null ? null : String(attempt.response_body),
+        nextRetryAt: iso(this.db.num(attempt.next_retry_at, true)),
+      })),
+    }));
+  }
+
+  /** Ended deliveries (and their attempts) older than the retention. */
+  async purgeEnded(before: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(
+        `DELETE FROM webhook_attempts WHERE delivery_id IN
+           (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ?)`,
+        [before],
+      );
+      return tx.execute(`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ?`, [before]);
+    });
+  }
+
+  /** How many deliveries wait for an attempt. */
+  async countPending(): Promise<number> {
+    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'`);
+    return Number(row?.n ?? 0);
+  }
+}
+
+function iso(value: number | null, keep = true): string | null {
+  return value === null || !keep ? null : new Date(value).toISOString();
+}

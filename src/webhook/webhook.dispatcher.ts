@@ -1,0 +1,165 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
+import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
+import { WebhookDeliveryStore, type DeliveryStatus, type DueDelivery } from './webhook-delivery.store.js';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
+import { WebhookTargetPolicy, type CheckedTarget } from './webhook-target.policy.js';
+import { WebhookSender, type SendResult } from './webhook.sender.js';
+import { WebhookSigner } from './webhook.signer.js';
+
+/** Beyond the request timeout, how long a lease outlives an attempt (clock skew, slow commits). */
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * Sends due deliveries, off the request path: a timer loop, woken early when new
+ * deliveries are created. Each attempt is claimed with a lease by a conditional UPDATE, so
+ * several processes sharing the database never send the same attempt twice, and a dead
+ * process's lease simply expires. On shutdown it stops claiming and waits for the
+ * attempts in flight (interrupted ones are handed back without counting).
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private wakeAgain = false;
+
+  constructor(
+    @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
+    private readonly store: WebhookDeliveryStore,
+    private readonly subscriptions: WebhookSubscriptionsService,
+    private readonly targets: WebhookTargetPolicy,
+    private readonly sender: WebhookSender,
+    private readonly signer: WebhookSigner,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    clearTimeout(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Look for due deliveries now (new ones were just created). */
+  kick(): void {
+    if (this.stopping.signal.aborted) return;
+    if (this.running) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    if (this.running || this.stopping.signal.aborted) return;
+    this.running = this.claimDue()
+      .catch((error: Error) => this.logger.warn(`Webhook dispatch round failed: ${error.message}`))
+      .finally(() => {
+        this.running = undefined;
+        const again = this.wakeAgain;
+        this.wakeAgain = false;
+        this.schedule(again ? 0 : this.config.pollMs);
+      });
+  }
+
+  private async claimDue(): Promise<void> {
+    const free = this.config.concurrency - this.inFlight.size;
+    if (free <= 0) return;
+    const now = this.clock.now();
+    const due = await this.store.findDue(now, free + this.inFlight.size);
+    for (const delivery of due) {
+      if (this.stopping.signal.aborted || this.inFlight.size >= this.config.concurrency) break;
+      if (this.inFlight.has(delivery.id)) continue;
+      const claimedAt = this.clock.now();
+      const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
+      if (!(await this.store.claim(delivery.id, claimedAt, leaseUntil))) continue;
+      const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
+        .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
+        .finally(() => {
+          this.inFlight.delete(delivery.id);
+          this.kick();
+        });
+      this.inFlight.set(delivery.id, attempt);
+    }
+  }
+
+  private async attempt(delivery: DueDelivery, leaseUntil: number): Promise<void> {
+    const attemptedAt = this.clock.now();
+    const result = await this.send(delivery);
+    if (this.stopping.signal.aborted && result.statusCode === null) {
+      await this.store.release(delivery.id, leaseUntil);
+      return;
+    }
+    const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const gone = result.statusCode === 410;
+    let status: DeliveryStatus = 'succeeded';
+    let nextRetryAt: number | null = null;
+    if (!succeeded) {
+      const now = this.clock.now();
+      nextRetryAt = gone
+        ? null
+        : nextAttemptAfterFailure(delivery.attempts, this.config.retrySchedule, now, parseRetryAfter(result.retryAfter, now)).nextAttemptAt;
+      status = nextRetryAt === null ? 'failed' : 'pending';
+    }
+    const error = result.error ?? (succeeded ? null : describeStatus(result.statusCode!));
+    await this.store.complete(
+      delivery.id,
+      leaseUntil,
+      {
+        attempt: delivery.attempts,
+        attemptedAt,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        error,
+        responseBody: result.responseBody,
+        nextRetryAt,
+      },
+      status,
+      gone && delivery.eventType !== 'webhook.test' ? { disableSubscriptionId: delivery.subscriptionId } : {},
+    );
+    if (gone) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
+    else if (status === 'failed') this.logger.warn(`Webhook delivery ${delivery.id} failed after ${delivery.attempts} attempts`);
+  }
+
+  private async send(delivery: DueDelivery): Promise<SendResult> {
+    let target: CheckedTarget;
+    try {
+      target = await this.targets.check(delivery.url);
+    } catch (error) {
+      return { statusCode: null, retryAfter: null, responseBody: null, error: (error as Error).message, durationMs: 0 };
+    }
+    const secrets = await this.subscriptions.signingSecrets(delivery.subscriptionId);
+    if (!secrets) return { statusCode: null, retryAfter: null, responseBody: null, error: 'the subscription no longer exists', durationMs: 0 };
+    const body = JSON.stringify({ type: delivery.eventType, timestamp: new Date(delivery.occurredAt).toISOString(), data: JSON.parse(delivery.payload) as unknown });
+    // Signed afresh for every attempt: verifiers refuse timestamps older than five minutes.
+    const timestamp = Math.floor(this.clock.now() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'webhook-id': delivery.eventId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': this.signer.sign(secrets, delivery.eventId, timestamp, body),
+    };
+    return this.sender.send(target, headers, body, this.stopping.signal);
+  }
+}
+
+function describeStatus(status: number): string {
+  if (status === 410) return 'HTTP 410 Gone: subscription disabled';
+  if (status >= 300 && status < 400) return `HTTP ${status}: redirects are not followed`;
+  return `HTTP ${status}`;
+}

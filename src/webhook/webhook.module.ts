@@ -1,0 +1,45 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { adminApiKeyProvider } from '../admin/admin-api-key.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { TokenEventListener } from './token-event.listener.js';
+import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
+import { WebhookAuthGuard } from './webhook-auth.guard.js';
+import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookFanOut } from './webhook-fan-out.service.js';
+import { WebhookOutboxSweeper } from './webhook-outbox.sweeper.js';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
+import { WebhookTargetPolicy } from './webhook-target.policy.js';
+import { WebhookDispatcher } from './webhook.dispatcher.js';
+import { WebhookSender } from './webhook.sender.js';
+import { WebhookSigner } from './webhook.signer.js';
+import { WebhooksController } from './webhooks.controller.js';
+
+/**
+ * Signed, durable delivery of token events to integrators. It knows only the event
+ * contract and the outbox table; the token core does not know it exists.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule],
+  controllers: [WebhooksController],
+  providers: [
+    adminApiKeyProvider,
+    WebhookAuthGuard,
+    WebhookSubscriptionsService,
+    WebhookDeliveriesService,
+    WebhookDeliveryStore,
+    WebhookFanOut,
+    WebhookOutboxSweeper,
+    WebhookDispatcher,
+    WebhookSender,
+    WebhookSigner,
+    WebhookTargetPolicy,
+    TokenEventListener,
+  ],
+  exports: [WebhookSubscriptionsService],
+})
+export class WebhookModule {}

@@ -1,0 +1,113 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  body: any;
+  receivedAt: number;
+  path: string;
+}
+
+/** How the receiver answers one request; the default answers 204. */
+export type Responder = (request: ReceivedWebhook, response: ServerResponse) => void;
+
+/**
+ * A real HTTP webhook receiver on 127.0.0.1. It records every request; answers are
+ * scripted with `answerWith` (one per request, in order) or `setDefault`.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  private readonly scripted: Responder[] = [];
+  private fallback: Responder = (_, response) => {
+    response.statusCode = 204;
+    response.end();
+  };
+  private server: Server | undefined;
+  private waiters: Array<() => void> = [];
+  private readonly open = new Set<ServerResponse>();
+  port = 0;
+
+  static async start(port = 0): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver();
+    await receiver.listen(port);
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+
+  async listen(port = this.port): Promise<void> {
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const rawBody = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = JSON.parse(rawBody);
+        } catch {
+          body = undefined;
+        }
+        const received = { headers: request.headers, rawBody, body, receivedAt: Date.now(), path: request.url ?? '' };
+        this.received.push(received);
+        this.open.add(response);
+        response.on('close', () => this.open.delete(response));
+        (this.scripted.shift() ?? this.fallback)(received, response);
+        this.waiters.splice(0).forEach((wake) => wake());
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  answerWith(...responders: Responder[]): void {
+    this.scripted.push(...responders);
+  }
+
+  setDefault(responder: Responder): void {
+    this.fallback = responder;
+  }
+
+  /** Resolves once `count` requests (matching `filter`) have arrived, or fails after `timeoutMs`. */
+  async waitFor(count: number, timeoutMs = 15_000, filter: (request: ReceivedWebhook) => boolean = () => true): Promise<ReceivedWebhook[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const matching = this.received.filter(filter);
+      if (matching.length >= count) return matching;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`Expected ${count} webhook requests, got ${matching.length} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    for (const response of this.open) response.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+export const answer =
+  (status: number, headers: Record<string, string> = {}, body = ''): Responder =>
+  (_, response) => {
+    response.writeHead(status, headers);
+    response.end(body);
+  };
+
+/** Never answers (until the receiver closes). */
+export const hang: Responder = () => undefined;
