@@ -39,8 +39,49 @@ export interface AttemptRecord {
 export class WebhookDeliveryStore {
   constructor(private readonly db: Database) {}
 
-  /** Deliveries whose attempt is due and not leased; candidates only, to be claimed one by one. */
-  async findDue(now: number, limit: number): Promise<DueDelivery[]> {
+  /**
+   * Takes the lease on up to `limit` due deliveries and returns them. Of several processes
+   * racing for a delivery exactly one takes it: on PostgreSQL one statement locks the
+   * candidates with FOR UPDATE SKIP LOCKED, so processes split the work instead of
+   * colliding; on SQLite (one writer at a time) each candidate is taken by a conditional
+   * UPDATE that repeats what made it due.
+   */
+  async claimDue(now: number, limit: number, leaseUntil: number): Promise<DueDelivery[]> {
+    if (limit <= 0) return [];
+    if (this.db.kind === 'postgres') {
+      const rows = await this.db.transaction((tx) =>
+        tx.query(
+          `WITH due AS (
+             SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+              WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+                AND (s.enabled = ? OR d.event_type = 'webhook.test')
+              ORDER BY d.next_attempt_at
+              LIMIT ?
+              FOR UPDATE OF d SKIP LOCKED)
+           UPDATE webhook_deliveries w SET lease_until = ?, attempts = w.attempts + 1
+             FROM due, webhook_subscriptions s
+            WHERE w.id = due.id AND s.id = w.subscription_id
+        RETURNING w.id, w.subscription_id, s.url, w.event_id, w.event_type, w.payload, w.occurred_at, w.attempts - 1 AS attempts`,
+          [now, now, true, limit, leaseUntil],
+        ),
+      );
+      return rows.map((row) => this.toDue(row));
+    }
+    const claimed: DueDelivery[] = [];
+    for (const candidate of await this.findDue(now, limit)) {
+      const changed = await this.db.transaction((tx) =>
+        tx.execute(
+          `UPDATE webhook_deliveries SET lease_until = ?, attempts = attempts + 1
+            WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`,
+          [leaseUntil, candidate.id, now, now],
+        ),
+      );
+      if (changed === 1) claimed.push(candidate);
+    }
+    return claimed;
+  }
+
+  private async findDue(now: number, limit: number): Promise<DueDelivery[]> {
     const rows = await this.db.query(
       `SELECT d.id, d.subscription_id, s.url, d.event_id, d.event_type, d.payload, d.occurred_at, d.attempts
          FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
@@ -50,7 +91,11 @@ export class WebhookDeliveryStore {
         LIMIT ?`,
       [now, now, true, limit],
     );
-    return rows.map((row) => ({
+    return rows.map((row) => this.toDue(row));
+  }
+
+  private toDue(row: Row): DueDelivery {
+    return {
       id: String(row.id),
       subscriptionId: String(row.subscription_id),
       url: String(row.url),
@@ -59,22 +104,7 @@ export class WebhookDeliveryStore {
       payload: String(row.payload),
       occurredAt: this.db.num(row.occurred_at),
       attempts: Number(row.attempts),
-    }));
-  }
-
-  /**
-   * Takes the lease on one due delivery. The condition repeats what made it due, so of
-   * several processes racing for it exactly one changes the row and sends the attempt.
-   */
-  async claim(id: string, now: number, leaseUntil: number): Promise<boolean> {
-    const changed = await this.db.transaction((tx) =>
-      tx.execute(
-        `UPDATE webhook_deliveries SET lease_until = ?, attempts = attempts + 1
-          WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`,
-        [leaseUntil, id, now, now],
-      ),
-    );
-    return changed === 1;
+    };
   }
 
   /** Records an attempt and the delivery's next state, if we still hold the lease. */

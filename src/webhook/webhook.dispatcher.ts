@@ -79,15 +79,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async claimDue(): Promise<void> {
     const free = this.config.concurrency - this.inFlight.size;
-    if (free <= 0) return;
-    const now = this.clock.now();
-    const due = await this.store.findDue(now, free + this.inFlight.size);
-    for (const delivery of due) {
-      if (this.stopping.signal.aborted || this.inFlight.size >= this.config.concurrency) break;
-      if (this.inFlight.has(delivery.id)) continue;
-      const claimedAt = this.clock.now();
-      const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
-      if (!(await this.store.claim(delivery.id, claimedAt, leaseUntil))) continue;
+    if (free <= 0 || this.stopping.signal.aborted) return;
+    const claimedAt = this.clock.now();
+    const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
+    for (const delivery of await this.store.claimDue(claimedAt, free, leaseUntil)) {
       const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
         .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
         .finally(() => {
