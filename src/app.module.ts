@@ -3,11 +3,13 @@ import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { OAuthLifecycleModule } from './auth/oauth/oauth-lifecycle.module.js';
 import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { configSections } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 @Module({
   imports: [
@@ -19,6 +21,8 @@ import { OutboxModule } from './outbox/outbox.module.js';
     OutboxModule,
     AuthModule,
     AdminModule,
+    RateLimitModule,
+    OAuthLifecycleModule,
   ],
 })
 export class AppModule {}

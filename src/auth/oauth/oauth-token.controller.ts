@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { ClientRecord } from '../../clients/clients.service.js';
+import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
 import { TokenService } from '../token.service.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
@@ -13,7 +14,8 @@ export class OAuthTokenController {
 
   @Post('token')
   @HttpCode(200)
-  @UseGuards(OAuthClientGuard)
+  @RateLimit('token')
+  @UseGuards(RateLimitGuard, OAuthClientGuard)
   async token(
     @Body(TokenRequestPipe) grant: RefreshTokenGrant,
     @AuthenticatedClient() client: ClientRecord,
