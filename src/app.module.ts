@@ -8,6 +8,7 @@ import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { configSections } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
@@ -15,6 +16,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configSections }),
     EventEmitterModule.forRoot({ wildcard: false }),
+    LoggingModule,
     CommonModule,
     DatabaseModule,
     CryptoModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { configureApp, createHttpAdapter } from './app.setup.js';
@@ -15,7 +16,11 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const config = loadAppConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), { abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), {
+    abortOnError: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
   await configureApp(app);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
 import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { IntrospectionCallerGuard, Introspector } from './introspection-caller.guard.js';
 import { TokenIntrospectionService, type IntrospectionCaller } from './token-introspection.service.js';
@@ -6,6 +7,7 @@ import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
 
 /** RFC 7662 token introspection. */
 @Controller('oauth')
+@Consumes(...FORM_OR_JSON)
 export class OAuthIntrospectionController {
   constructor(private readonly introspection: TokenIntrospectionService) {}
 

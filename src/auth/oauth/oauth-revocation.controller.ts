@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import type { ClientRecord } from '../../clients/clients.service.js';
+import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
 import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
 import { OAuthRevocationService } from './oauth-revocation.service.js';
@@ -7,6 +8,7 @@ import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
 
 /** RFC 7009 token revocation. */
 @Controller('oauth')
+@Consumes(...FORM_OR_JSON)
 export class OAuthRevocationController {
   constructor(private readonly revocation: OAuthRevocationService) {}
 
