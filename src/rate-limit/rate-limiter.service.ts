@@ -22,20 +22,18 @@ export class RateLimiter {
 
   constructor(@Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage) {}
 
-  /** Counts a hit on every rule; throws `rate_limited` with the seconds to wait if one is over its limit. */
+  /**
+   * Counts a hit on each rule in turn; at the first one over its limit, throws `rate_limited`
+   * with the seconds to wait (the later rules are not counted for a refused request).
+   */
   async consume(rules: RateLimitRule[]): Promise<void> {
-    let retryAfter = 0;
-    let exceeded: string | undefined;
     for (const rule of rules) {
       const record = await this.storage.increment(`${rule.name}:${rule.key}`, rule.windowMs, rule.limit, rule.blockMs ?? 0, rule.name);
       if (record.isBlocked) {
-        exceeded ??= rule.name;
-        retryAfter = Math.max(retryAfter, record.timeToBlockExpire, 1);
+        const retryAfter = Math.max(record.timeToBlockExpire, 1);
+        this.logger.warn(`Rate limit ${rule.name} exceeded; retry in ${retryAfter}s`);
+        throw new DomainError('rate_limited', `Too many requests; retry in ${retryAfter} seconds`, { retryAfter });
       }
-    }
-    if (exceeded) {
-      this.logger.warn(`Rate limit ${exceeded} exceeded; retry in ${retryAfter}s`);
-      throw new DomainError('rate_limited', `Too many requests; retry in ${retryAfter} seconds`, { retryAfter });
     }
   }
 }
