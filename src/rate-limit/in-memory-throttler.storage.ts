@@ -29,8 +29,13 @@ export class InMemoryThrottlerStorage implements ThrottlerStorage, OnApplication
       counter = { hits: [], blockedUntil: 0 };
       this.counters.set(id, counter);
     }
-    counter.hits = counter.hits.filter((expiresAt) => expiresAt > now);
     if (counter.blockedUntil > now) return this.record(counter, now, true);
+    // A block that has run out starts a fresh window, as @nestjs/throttler's own storage does.
+    if (counter.blockedUntil !== 0) {
+      counter.blockedUntil = 0;
+      counter.hits = [];
+    }
+    counter.hits = counter.hits.filter((expiresAt) => expiresAt > now);
     if (counter.hits.length >= limit) {
       if (blockDuration > 0) counter.blockedUntil = now + blockDuration;
       return this.record(counter, now, true);

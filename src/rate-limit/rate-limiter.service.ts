@@ -31,7 +31,7 @@ export class RateLimiter {
       const record = await this.storage.increment(`${rule.name}:${rule.key}`, rule.windowMs, rule.limit, rule.blockMs ?? 0, rule.name);
       if (record.isBlocked) {
         const retryAfter = Math.max(record.timeToBlockExpire, 1);
-        this.logger.warn(`Rate limit ${rule.name} exceeded; retry in ${retryAfter}s`);
+        this.logger.debug(`Rate limit ${rule.name} exceeded; retry in ${retryAfter}s`);
         throw new DomainError('rate_limited', `Too many requests; retry in ${retryAfter} seconds`, { retryAfter });
       }
     }
