@@ -46,7 +46,11 @@ describe('Logs of a full flow', () => {
     const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = lines.filter((line) => line.msg === 'request completed');
     expect(requests.length).toBe(13);
-    for (const line of requests) expect(line.requestId).toEqual(expect.any(String));
+    for (const line of requests) {
+      expect(line.requestId).toEqual(expect.any(String));
+      expect(line.req).toEqual({ id: line.requestId, method: expect.any(String), path: expect.stringMatching(/^\//), headers: expect.any(Object), remoteAddress: '127.0.0.1' });
+      expect(line.res).toEqual({ statusCode: expect.any(Number) });
+    }
     // Lines logged by services inside a request carry its id too.
     const reuse = lines.find((line) => String(line.msg).includes('reuse detected'));
     expect(reuse?.requestId).toEqual(expect.any(String));

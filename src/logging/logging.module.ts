@@ -1,5 +1,5 @@
 import { Module, RequestMethod } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { appConfig, type AppConfig } from '../config/app.config.js';
@@ -24,14 +24,23 @@ export const REDACTED_PATHS = [
 
 const SAFE_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'origin', 'sec-fetch-site'];
 
-/** The request as logged: method, path without the query string (it may carry a token), a few headers; never the body. */
-function serializeRequest(request: IncomingMessage & { id?: unknown }) {
-  const headers: Record<string, unknown> = {};
-  for (const name of SAFE_REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
-  return { id: request.id, method: request.method, path: (request.url ?? '').split('?')[0], headers, remoteAddress: request.socket?.remoteAddress };
+/** What pino-http hands a custom request serializer: its own summary of the request. */
+interface RequestSummary {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  headers?: Record<string, unknown>;
+  remoteAddress?: string;
 }
 
-function serializeResponse(response: ServerResponse) {
+/** The request as logged: method, path without the query string (it may carry a token), a few headers; never the body. */
+function serializeRequest(request: RequestSummary) {
+  const headers: Record<string, unknown> = {};
+  for (const name of SAFE_REQUEST_HEADERS) if (request.headers?.[name] !== undefined) headers[name] = request.headers[name];
+  return { id: request.id, method: request.method, path: (request.url ?? '').split('?')[0], headers, remoteAddress: request.remoteAddress };
+}
+
+function serializeResponse(response: { statusCode?: number }) {
   return { statusCode: response.statusCode };
 }
 
@@ -51,6 +60,7 @@ function serializeResponse(response: ServerResponse) {
           serializers: { req: serializeRequest, res: serializeResponse, err: pino.stdSerializers.err },
         };
         return {
+          // nestjs-pino's default route pattern matches nothing under this Fastify adapter.
           forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
           pinoHttp: app.logFile ? [options, pino.destination({ dest: app.logFile, sync: true, mkdir: true })] : options,
         };
