@@ -74,6 +74,13 @@ describe('Threats: stolen tokens, replay races, timing, a leaked database file',
       const replay = await refreshAtTokenEndpoint(t.api, confidential, first.refreshToken);
       expect(replay.body.refresh_token).toBe(second.body.refresh_token);
       const secrets = [confidential.clientSecret!, user.password, first.refreshToken, second.body.refresh_token, t.env.KEY_ENCRYPTION_KEY!, t.adminKey];
+      // Every row of every table (SQLite or PostgreSQL), plus the SQLite files and WAL as stored on disk.
+      const tables = ['users', 'clients', 'refresh_token_families', 'refresh_tokens', 'signing_keys', 'settings', 'outbox_events'];
+      const rows = async () => {
+        const db = t.app.get(Database);
+        const all = await Promise.all(tables.map((table) => db.query(`SELECT * FROM ${table}`)));
+        return JSON.stringify(all);
+      };
       const dump = () =>
         readdirSync(t.dataDir)
           .filter((name) => name.includes('sqlite'))
@@ -84,12 +91,12 @@ describe('Threats: stolen tokens, replay races, timing, a leaked database file',
         for (const secret of secrets) expect(text.includes(secret)).toBe(false);
         expect(text).not.toContain('PRIVATE KEY');
       };
-      check(dump());
+      check(`${await rows()}\n${dump()}`);
       const live = await t.app.get(Database).query<{ n: unknown }>('SELECT COUNT(*) AS n FROM refresh_tokens WHERE successor_sealed IS NOT NULL');
       expect(t.app.get(Database).num(live[0]!.n)).toBe(1);
       await t.app.close();
       closed = true;
-      check(dump());
+      if (t.app.get(Database).kind === 'sqlite') check(dump());
     } finally {
       if (closed) rmSync(t.dataDir, { recursive: true, force: true });
       else await t.close();
