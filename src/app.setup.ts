@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +30,25 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
+  // Strict defaults: scripts only from our own origin (the demo page loads /demo/app.js), no framing.
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        // The dev server runs on plain http://localhost; upgrading would break its demo page.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+
   const { corsOrigins } = app.get<AppConfig>(appConfig.KEY, { strict: false });
   // Browser apps on these origins may call the cookie endpoints with credentials.
   if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: true });

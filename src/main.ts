@@ -10,16 +10,19 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   // Loaded only after the configuration is known to be good, so a bad value fails fast.
-  const [{ Logger }, { NestFactory }, { AppModule }, { configureApp, createHttpAdapter }] = await Promise.all([
+  const [{ Logger }, { NestFactory }, { Logger: PinoLogger }, { AppModule }, { configureApp, createHttpAdapter }] = await Promise.all([
     import('@nestjs/common'),
     import('@nestjs/core'),
+    import('nestjs-pino'),
     import('./app.module.js'),
     import('./app.setup.js'),
   ]);
   const config = loadAppConfig();
   const app = await NestFactory.create<import('@nestjs/platform-fastify').NestFastifyApplication>(AppModule, createHttpAdapter(config), {
     abortOnError: false,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   await configureApp(app);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);

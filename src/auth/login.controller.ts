@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { parseBasicCredentials } from './oauth/basic-credentials.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
@@ -16,7 +17,8 @@ export class LoginController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(CookieLoginOriginGuard)
+  @RateLimit('login')
+  @UseGuards(RateLimitGuard, CookieLoginOriginGuard)
   async login(
     @Body() body: LoginDto,
     @Req() request: FastifyRequest,

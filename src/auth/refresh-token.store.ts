@@ -198,6 +198,12 @@ export class RefreshTokenStore {
     });
   }
 
+  /** When a token was issued, for introspection (`iat`). */
+  async issuedAt(tokenId: string): Promise<number | undefined> {
+    const [row] = await this.db.query('SELECT issued_at FROM refresh_tokens WHERE id = ?', [tokenId]);
+    return row ? this.db.num(row.issued_at) : undefined;
+  }
+
   private toPresented(row: Row): PresentedRefreshToken {
     const num = (value: unknown) => this.db.num(value, true);
     return {

@@ -24,6 +24,8 @@ export function readAppConfig(env: Record<string, string | undefined>) {
     retentionDays: read.int('RETENTION_DAYS', 30, { min: 1, max: 3650 }),
     metricsToken: read.string('METRICS_TOKEN'),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    /** Write logs to this file instead of stdout. */
+    logFile: read.string('LOG_FILE'),
   };
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {
       logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
     });
+    app.useLogger(app.get(PinoLogger));
     await configureApp(app);
     await app.listen(options.port ?? 0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type JWK } from 'jose';
 import { IsNull, Repository } from 'typeorm';
@@ -25,10 +25,11 @@ export interface PublicJwk extends JWK {
  * they signed has expired. Private keys are stored sealed with KEY_ENCRYPTION_KEY.
  */
 @Injectable()
-export class SigningKeyService implements OnModuleInit {
+export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeyService.name);
   private current?: ActiveSigningKey;
   private readonly verificationKeys = new Map<string, { alg: string; key: CryptoKey }>();
+  private reloadTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
@@ -44,6 +45,19 @@ export class SigningKeyService implements OnModuleInit {
       await this.createKey();
       await this.loadCurrent();
     }
+    // Other processes sharing the database pick up a key rotated elsewhere within this interval.
+    this.reloadTimer = setInterval(() => {
+      this.loadCurrent().catch((error: unknown) => this.logger.warn(`Could not reload the signing key: ${(error as Error).message}`));
+    }, this.reloadIntervalMs).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reloadTimer);
+  }
+
+  /** How often the current key is re-read; short lifetimes get short intervals. */
+  get reloadIntervalMs(): number {
+    return Math.min(10_000, this.config.accessTokenTtl * 1000);
   }
 
   signingKey(): ActiveSigningKey {
@@ -89,7 +103,8 @@ export class SigningKeyService implements OnModuleInit {
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
     const now = this.clock.now();
-    const publishedUntil = now + this.config.accessTokenTtl * 1000;
+    // A process that has not reloaded yet may still sign with the old key for one interval.
+    const publishedUntil = now + this.config.accessTokenTtl * 1000 + this.reloadIntervalMs;
     await this.db.transaction(async (tx) => {
       await tx.execute('UPDATE signing_keys SET retired_at = ?, published_until = ? WHERE retired_at IS NULL', [now, publishedUntil]);
       await tx.execute(
@@ -109,6 +124,7 @@ export class SigningKeyService implements OnModuleInit {
       this.current = undefined;
       return;
     }
+    if (row.kid === this.current?.kid) return;
     const pem = this.box.openText(row.privateKeySealed, `signing-key:${row.kid}`);
     this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey: (await importPKCS8(pem, row.alg)) as CryptoKey };
   }

@@ -16,7 +16,9 @@ export function parseBasicCredentials(header: string | undefined): BasicCredenti
   if (colon < 0) throw malformed();
   try {
     const decode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
-    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+    const credentials = { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+    if (`${credentials.id}${credentials.secret}`.includes('\u0000')) throw malformed();
+    return credentials;
   } catch {
     throw malformed();
   }

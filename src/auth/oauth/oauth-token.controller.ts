@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { ClientRecord } from '../../clients/clients.service.js';
+import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
+import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
 import { TokenService } from '../token.service.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
@@ -8,12 +10,14 @@ import { TokenRequestPipe, type RefreshTokenGrant } from './token-request.pipe.j
 
 /** The OAuth 2.0 token endpoint, refresh_token grant (RFC 6749 §6). */
 @Controller('oauth')
+@Consumes(...FORM_OR_JSON)
 export class OAuthTokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post('token')
   @HttpCode(200)
-  @UseGuards(OAuthClientGuard)
+  @RateLimit('token')
+  @UseGuards(RateLimitGuard, OAuthClientGuard)
   async token(
     @Body(TokenRequestPipe) grant: RefreshTokenGrant,
     @AuthenticatedClient() client: ClientRecord,
