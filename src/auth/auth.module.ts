@@ -10,6 +10,7 @@ import { configSections } from '../config/index.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { USER_STORE } from '../users/user-store.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions } from './auth-module.options.js';
@@ -86,6 +87,7 @@ export class AuthModule {
         DatabaseModule,
         CryptoModule,
         OutboxModule,
+        RateLimitModule,
         ...(options.imports ?? []),
         ...(options.routePrefix ? [RouterModule.register([{ path: options.routePrefix, module: AuthModule }])] : []),
       ],

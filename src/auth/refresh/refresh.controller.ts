@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
 import { BodyCredentialsGuard } from './body-credentials.guard.js';
 import { CookieCredentialsGuard } from './cookie-credentials.guard.js';
@@ -11,10 +12,12 @@ import { TokenCookies } from './token-cookies.js';
 
 /**
  * The cookie-or-body endpoints for public clients. `/api/jwt/refresh` is the
- * FusionAuth-compatible alias of `/api/auth/refresh`. The guard order makes the cookie win.
+ * FusionAuth-compatible alias of `/api/auth/refresh`. The guard order makes the cookie win;
+ * the rate limit counts per IP (the client is only known from the token).
  */
 @Controller('api')
-@UseGuards(CookieCredentialsGuard, BodyCredentialsGuard)
+@RateLimit('token')
+@UseGuards(RateLimitGuard, CookieCredentialsGuard, BodyCredentialsGuard)
 export class RefreshController {
   constructor(
     private readonly refreshes: PublicRefreshService,
