@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ClientsService } from '../clients/clients.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
 import { AdminApiKeyGuard } from './admin-api-key.guard.js';
-import { CreateClientDto, PageQueryDto, UpdateClientDto } from './dto/admin.dto.js';
-import { paginate } from './pagination.js';
+import { CreateClientDto, UpdateClientDto } from './dto/admin.dto.js';
+import { PageQueryDto, paginate } from '../common/http/pagination.js';
 
 @Controller('api/admin/clients')
 @UseGuards(AdminApiKeyGuard)

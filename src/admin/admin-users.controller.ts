@@ -3,8 +3,8 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
 import { AdminApiKeyGuard } from './admin-api-key.guard.js';
-import { CreateUserDto, PageQueryDto, UpdateUserDto } from './dto/admin.dto.js';
-import { paginate } from './pagination.js';
+import { CreateUserDto, UpdateUserDto } from './dto/admin.dto.js';
+import { PageQueryDto, paginate } from '../common/http/pagination.js';
 
 @Controller('api/admin/users')
 @UseGuards(AdminApiKeyGuard)

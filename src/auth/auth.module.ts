@@ -1,16 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { RouterModule } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module.js';
-import { CommonModule } from '../common/common.module.js';
-import { CryptoModule } from '../common/crypto/crypto.module.js';
-import { configSections } from '../config/index.js';
-import { DatabaseModule } from '../database/database.module.js';
-import { OutboxModule } from '../outbox/outbox.module.js';
+import { InfrastructureModule } from '../infrastructure.module.js';
 import { USER_STORE } from '../users/user-store.js';
-import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions } from './auth-module.options.js';
@@ -81,13 +74,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configSections }),
-        EventEmitterModule.forRoot({ wildcard: false }),
-        CommonModule,
-        DatabaseModule,
-        CryptoModule,
-        OutboxModule,
-        RateLimitModule,
+        InfrastructureModule,
         ...(options.imports ?? []),
         ...(options.routePrefix ? [RouterModule.register([{ path: options.routePrefix, module: AuthModule }])] : []),
       ],

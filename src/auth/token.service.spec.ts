@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,13 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { Clock } from '../common/clock.js';
-import { CommonModule } from '../common/common.module.js';
-import { CryptoModule } from '../common/crypto/crypto.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { configSections } from '../config/index.js';
 import { Database } from '../database/database.js';
-import { DatabaseModule } from '../database/database.module.js';
-import { OutboxModule } from '../outbox/outbox.module.js';
+import { InfrastructureModule } from '../infrastructure.module.js';
 import { UsersService } from '../users/users.service.js';
 import type { UserRecord } from '../users/user-store.js';
 import { AccessTokenService } from './access-token.service.js';
@@ -63,12 +58,7 @@ async function harness(env: Record<string, string> = {}): Promise<Harness> {
   try {
     const module = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configSections }),
-        EventEmitterModule.forRoot(),
-        CommonModule,
-        DatabaseModule,
-        CryptoModule,
-        OutboxModule,
+        InfrastructureModule,
         AuthModule,
       ],
     })

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { WebhookAuthGuard, CurrentWebhookOwner } from './webhook-auth.guard.js';
-import { CreateWebhookDto, UpdateWebhookDto, WebhookPageQueryDto } from './dto/webhook.dto.js';
+import { PageQueryDto, paginate } from '../common/http/pagination.js';
+import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto.js';
 import type { WebhookOwner } from './webhook-owner.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
@@ -19,11 +20,8 @@ export class WebhooksController {
   }
 
   @Get()
-  async list(@CurrentWebhookOwner() owner: WebhookOwner, @Query() query: WebhookPageQueryDto) {
-    const limit = query.limit ?? 50;
-    const rows = await this.subscriptions.list(owner, limit + 1, query.cursor);
-    const items = rows.slice(0, limit);
-    return rows.length > limit ? { items, nextCursor: items[items.length - 1]!.id } : { items };
+  list(@CurrentWebhookOwner() owner: WebhookOwner, @Query() query: PageQueryDto) {
+    return paginate(query.limit, (take) => this.subscriptions.list(owner, take, query.cursor), (subscription) => subscription.id);
   }
 
   @Get(':id')
@@ -55,7 +53,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  listDeliveries(@CurrentWebhookOwner() owner: WebhookOwner, @Param('id', ParseUUIDPipe) id: string, @Query() query: WebhookPageQueryDto) {
+  listDeliveries(@CurrentWebhookOwner() owner: WebhookOwner, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
     return this.deliveries.list(owner, id, query.limit ?? 50, query.cursor);
   }
 

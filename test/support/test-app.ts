@@ -61,7 +61,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {
       logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
     });
-    app.useLogger(app.get(PinoLogger));
+    // A host application's own module brings its own logger.
+    if (!options.module) app.useLogger(app.get(PinoLogger));
     await configureApp(app);
     await app.listen(options.port ?? 0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };

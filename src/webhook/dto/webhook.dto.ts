@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-events.js';
 import { MAX_WEBHOOK_URL_LENGTH } from '../webhook-target.policy.js';
 
@@ -49,18 +48,4 @@ export class UpdateWebhookDto {
   @IsString()
   @MaxLength(500)
   description?: string | null;
-}
-
-export class WebhookPageQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

@@ -1,3 +1,22 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** `?limit=&cursor=` of every list endpoint. */
+export class PageQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  // Long enough for every cursor we hand out (a webhook delivery's is about 70 characters).
+  @MaxLength(96)
+  cursor?: string;
+}
+
 export interface Page<T> {
   items: T[];
   /** Pass as `cursor` for the next page; absent on the last one. */
