@@ -7,6 +7,8 @@ import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { configSections } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 
 @Module({
@@ -19,6 +21,8 @@ import { OutboxModule } from './outbox/outbox.module.js';
     OutboxModule,
     AuthModule,
     AdminModule,
+    MetricsModule,
+    HealthModule,
   ],
 })
 export class AppModule {}
