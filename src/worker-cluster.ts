@@ -16,7 +16,10 @@ export function runWorkerCluster(workers: number): void {
   const fork = (): Worker => cluster.fork();
 
   const listening = new Set<number>();
-  cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.on('listening', (worker) => {
+    listening.add(worker.id);
+    logger.log(`Worker ${worker.process.pid} listening (${listening.size} of ${workers})`);
+  });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
