@@ -9,7 +9,7 @@ import { ensureBuilt, sharedSecrets, startServerProcess, type ServerProcess } fr
 /**
  * Several server processes on one database: the built server (`node dist/main.js`), as
  * operators run it. On SQLite, one server with WORKERS=2 and two servers over one DATA_DIR;
- * with DATABASE_URL set, two servers on one fresh PostgreSQL database.
+ * in the PostgreSQL pass (DATABASE_URL set), the same on one fresh PostgreSQL database.
  */
 
 interface Deployment {
@@ -37,45 +37,41 @@ async function deployment(servers: ServerProcess[], cleanup: () => Promise<void>
   };
 }
 
-const scenarios: Scenario[] = [
-  {
-    name: 'SQLite, one server with WORKERS=2',
-    start: async (env) => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'rts-mp-'));
-      const server = await startServerProcess({ ...env, ...sharedSecrets(), DATA_DIR: dataDir, WORKERS: '2', DATABASE_URL: '' });
-      return deployment([server], async () => rmSync(dataDir, { recursive: true, force: true }));
-    },
-  },
-  {
-    name: 'SQLite, two servers over one DATA_DIR, started together',
-    start: async (env) => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'rts-mp-'));
-      const shared = { ...env, ...sharedSecrets(), DATA_DIR: dataDir, DATABASE_URL: '' };
-      const servers = await Promise.all([startServerProcess(shared), startServerProcess(shared)]);
-      return deployment(servers, async () => rmSync(dataDir, { recursive: true, force: true }));
-    },
-  },
-];
-
 const pgServer = process.env.DATABASE_URL;
-if (pgServer) {
-  scenarios.push({
-    name: 'PostgreSQL, two servers on one database, started together',
-    start: async (env) => {
-      const database = await createScratchDatabase(pgServer);
-      const dataDir = mkdtempSync(join(tmpdir(), 'rts-mp-'));
-      const shared = { ...env, ...sharedSecrets(), DATA_DIR: dataDir, DATABASE_URL: database.url };
-      const servers = await Promise.all([startServerProcess(shared), startServerProcess(shared)]).catch(async (error) => {
-        await database.drop();
-        throw error;
-      });
-      return deployment(servers, async () => {
-        await database.drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      });
+
+/** Fresh storage for one deployment: a temporary DATA_DIR, and a fresh database in the PostgreSQL pass. */
+async function freshStorage(): Promise<{ env: Record<string, string>; remove(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rts-mp-'));
+  const database = pgServer ? await createScratchDatabase(pgServer) : undefined;
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '' },
+    remove: async () => {
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
-  });
+  };
 }
+
+async function startDeployment(env: Record<string, string>, processes: number, workersEach: number): Promise<Deployment> {
+  const storage = await freshStorage();
+  const shared = { ...env, ...sharedSecrets(), ...storage.env, WORKERS: String(workersEach) };
+  // Started together on purpose: migrations and the first signing key must not race.
+  const started = await Promise.allSettled(Array.from({ length: processes }, () => startServerProcess(shared)));
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((server) => server.stop()));
+    await storage.remove();
+    throw failed.reason;
+  }
+  return deployment(servers, storage.remove);
+}
+
+const database = pgServer ? 'PostgreSQL' : 'SQLite';
+const scenarios: Scenario[] = [
+  { name: `${database}, one server with WORKERS=2`, start: (env) => startDeployment(env, 1, 2) },
+  { name: `${database}, two servers on one database, started together`, start: (env) => startDeployment(env, 2, 1) },
+];
 
 const CONCURRENT_REFRESHES = 50;
 

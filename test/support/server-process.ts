@@ -68,7 +68,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const workers = Number(env.WORKERS ?? 1);
   const port = await freePort();
-  const fullEnv = {
+  const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     NODE_ENV: 'test',
