@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { RateLimitStorageModule } from './throttling/rate-limit-storage.module.js';
 
 @Module({
   imports: [
@@ -23,6 +24,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
     AdminModule,
     MetricsModule,
     HealthModule,
+    RateLimitStorageModule,
   ],
 })
 export class AppModule {}

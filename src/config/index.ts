@@ -2,16 +2,17 @@ import { appConfig, readAppConfig } from './app.config.js';
 import { authConfig, readAuthConfig } from './auth.config.js';
 import { cookieConfig, readCookieConfig } from './cookie.config.js';
 import { databaseConfig, readDatabaseConfig } from './database.config.js';
+import { readRedisConfig, redisConfig } from './redis.config.js';
 
 /** Every configuration section, in the order ConfigModule loads them. */
-export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig];
+export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig, redisConfig];
 
 /**
  * Parses every section once so that a bad value stops the process before Nest starts,
  * with one line naming the variable.
  */
 export function validateEnvironment(env: Record<string, string | undefined> = process.env): void {
-  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig]) {
+  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig, readRedisConfig]) {
     read(env);
   }
 }
