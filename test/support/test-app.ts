@@ -10,6 +10,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
 import { ApiClient } from './api-client.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres-database.js';
+import { remoteTestApp } from './remote-test-app.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -34,6 +35,11 @@ export interface TestAppOptions {
  * variables are set for the duration of the start and restored afterwards.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  // npm run test:e2e:remote: the black-box specs against a running deployment.
+  if (process.env.E2E_BASE_URL) {
+    if (options.env || options.override) throw new Error('A spec that configures its app cannot run against E2E_BASE_URL');
+    return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '');
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'rts-e2e-'));
   const pgServer = 'DATABASE_URL' in (options.env ?? {}) ? options.env!.DATABASE_URL : process.env.DATABASE_URL;
   const scratch: ScratchDatabase | undefined = pgServer ? await createScratchDatabase(pgServer) : undefined;
