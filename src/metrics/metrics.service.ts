@@ -55,7 +55,12 @@ export class MetricsService implements RefreshMetrics {
       help: 'Webhook deliveries waiting for their next attempt',
       registers: [registry],
       async collect() {
-        if (service.pendingSource) this.set(await service.pendingSource());
+        if (!service.pendingSource) return;
+        try {
+          this.set(await service.pendingSource());
+        } catch {
+          // A failing count must not fail the whole scrape: the gauge keeps its last value.
+        }
       },
     });
     for (const outcome of ['success', 'replay', 'reuse', 'invalid'] as const) this.refreshes.inc({ outcome }, 0);
