@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiClient } from './support/api-client.js';
+import { ApiClient } from './support/api-client.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint } from './support/fixtures.js';
 import { createScratchDatabase } from './support/postgres-database.js';
 import { ensureBuilt, sharedSecrets, startServerProcess, type ServerProcess } from './support/server-process.js';
@@ -126,6 +126,32 @@ describe.each(scenarios)('$name', (scenario) => {
       expect(next.status).toBe(200);
     } finally {
       await deployed.stop();
+    }
+  }, 180_000);
+});
+
+describe(`${database}, first start of WORKERS=2 with no secrets configured`, () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('the workers agree on one generated admin key and one generated key-encryption key', async () => {
+    const storage = await freshStorage();
+    const server = await startServerProcess({ ...storage.env, WORKERS: '2', ADMIN_API_KEY: '', KEY_ENCRYPTION_KEY: '', REFRESH_REUSE_GRACE_SECONDS: '10' });
+    try {
+      const adminKey = readFileSync(join(storage.env.DATA_DIR!, 'admin-api-key'), 'utf8').trim();
+      expect(adminKey.length).toBeGreaterThanOrEqual(32);
+      const api = new ApiClient(server.baseUrl, adminKey);
+      // Concurrent requests open concurrent connections, spread over both workers: each accepts the key in the file.
+      const listings = await Promise.all(Array.from({ length: 20 }, () => api.get('/api/admin/clients', { admin: true })));
+      expect(listings.map((response) => response.status)).toEqual(Array(20).fill(200));
+      // Grace replays open the successor sealed by whichever worker rotated: one KEK for all.
+      const { client, tokens } = await loginOnce(api);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => refreshAtTokenEndpoint(api, client, tokens.refreshToken)));
+      expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+      expect(new Set(responses.map((response) => response.body.refresh_token)).size).toBe(1);
+    } finally {
+      const exit = await server.stop();
+      await storage.remove();
+      expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
     }
   }, 180_000);
 });
