@@ -138,4 +138,39 @@ describe('graceful shutdown (SIGTERM during a burst of refreshes)', () => {
       expect(next.status).toBe(200);
     }
   }, 240_000);
+
+  it('with SHUTDOWN_DRAIN_SECONDS, readiness turns 503 at SIGTERM while refreshes are still served, then the server exits', async () => {
+    const drainDir = mkdtempSync(join(tmpdir(), 'rts-drain-'));
+    const drainDb = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+    const server = await startServerProcess({
+      ...sharedSecrets(),
+      DATA_DIR: drainDir,
+      DATABASE_URL: drainDb?.url ?? '',
+      SHUTDOWN_DRAIN_SECONDS: '3',
+    });
+    try {
+      const client = await createClient(server.api, { public: true });
+      const user = await createUser(server.api);
+      const { refreshToken } = await login(server.api, user, client);
+      expect((await server.api.get('/health/ready')).status).toBe(200);
+
+      const startedAt = Date.now();
+      const stopped = server.stop(30_000);
+      let ready = await server.api.get('/health/ready');
+      for (let i = 0; i < 50 && ready.status === 200; i++) {
+        await new Promise((done) => setTimeout(done, 20));
+        ready = await server.api.get('/health/ready');
+      }
+      expect(ready.status).toBe(503);
+      expect(ready.body.status).toBe('shutting_down');
+      expect((await refreshAtTokenEndpoint(server.api, client, refreshToken)).status).toBe(200);
+      const exit = await stopped;
+      expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2_500);
+    } finally {
+      await server.stop();
+      await drainDb?.drop();
+      rmSync(drainDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { createClient, createUser, login, refreshAtTokenEndpoint } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -125,6 +126,20 @@ describe('operations: health, metrics and OpenAPI', () => {
     expect(login.responses['401']).toBeDefined();
     for (const item of Object.values(body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
       for (const operation of Object.values(item)) expect(operation.responses['500']).toBeDefined();
+    }
+  });
+
+  it('answers 503 on readiness, naming the database, when the database is gone; liveness stays 200', async () => {
+    const broken = await startTestApp();
+    try {
+      await broken.app.get(DataSource).destroy();
+      const ready = await broken.api.get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+      expect((await broken.api.get('/health')).status).toBe(503);
+      expect((await broken.api.get('/health/live')).status).toBe(200);
+    } finally {
+      await broken.close();
     }
   });
 });
