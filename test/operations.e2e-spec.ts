@@ -124,6 +124,14 @@ describe('operations: health, metrics and OpenAPI', () => {
     expect(loginSchema.required).toEqual(expect.arrayContaining(['loginId', 'password', 'clientId']));
     expect(loginSchema.properties.cookies.type).toBe('boolean');
     expect(login.responses['401']).toBeDefined();
+    expect(token.responses['200'].content['application/json'].schema.required).toContain('refresh_token');
+    const list = body.paths['/api/admin/clients'].get;
+    expect(list.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ type: 'integer', maximum: 200 }) }),
+        expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
+      ]),
+    );
     for (const item of Object.values(body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
       for (const operation of Object.values(item)) expect(operation.responses['500']).toBeDefined();
     }

@@ -1,3 +1,7 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -5,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { schemasFromValidationRules } from './validation-schemas.js';
 
-type Operation = { responses?: Record<string, unknown>; requestBody?: unknown; security?: unknown[]; summary?: string };
+type Operation = { responses?: Record<string, unknown>; requestBody?: unknown; parameters?: unknown[]; summary?: string };
 
 const ERROR_SCHEMAS = {
   Error: {
@@ -68,6 +72,88 @@ const FORM_BODIES: Record<string, Record<string, unknown>> = {
   },
 };
 
+function openApiPath(...parts: (string | string[] | undefined)[]): string {
+  const joined = parts
+    .map((part) => (Array.isArray(part) ? part[0] : part) ?? '')
+    .join('/')
+    .split('/')
+    .filter(Boolean)
+    .join('/');
+  return `/${joined}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/**
+ * Query parameters of handlers that take a whole query DTO (`@Query() query: PageQueryDto`),
+ * which Swagger cannot see without decorators: read from the DTO's validation rules.
+ */
+function queryParameters(app: NestFastifyApplication, schemas: Map<string, Record<string, any>>): Map<string, unknown[]> {
+  const found = new Map<string, unknown[]>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!type) continue;
+      const prefix = Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined;
+      for (const name of Object.getOwnPropertyNames(type.prototype)) {
+        const handler = (type.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+        if (method === undefined || path === undefined) continue;
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, name) ?? {}) as Record<string, { index: number; data?: unknown }>;
+        const types = (Reflect.getMetadata('design:paramtypes', type.prototype, name) ?? []) as Function[];
+        for (const [key, arg] of Object.entries(args)) {
+          if (Number(key.split(':')[0]) !== RouteParamtypes.QUERY || arg.data !== undefined) continue;
+          const schema = schemas.get(types[arg.index]?.name ?? '');
+          if (!schema) continue;
+          const required = new Set<string>(schema.required ?? []);
+          found.set(
+            `${RequestMethod[method].toLowerCase()} ${openApiPath(prefix, path)}`,
+            Object.entries(schema.properties ?? {}).map(([property, propertySchema]) => ({
+              name: property,
+              in: 'query',
+              required: required.has(property),
+              schema: propertySchema,
+            })),
+          );
+        }
+      }
+    }
+  }
+  return found;
+}
+
+const TOKEN_PAIR = {
+  type: 'object',
+  properties: {
+    token: { type: 'string', description: 'JWT access token' },
+    refreshToken: { type: 'string', description: 'Opaque refresh token (absent in cookie mode unless COOKIE_BODY_TOKENS=true)' },
+    refreshTokenId: { type: 'string', description: 'The family id (`sid` in the access token)' },
+    expiresIn: { type: 'integer', description: 'Seconds until the access token expires' },
+  },
+};
+
+/** Success bodies of the token endpoints, which return plain objects Swagger cannot see. */
+const SUCCESS_BODIES: Record<string, { status: string; schema: Record<string, unknown> }> = {
+  'post /oauth/token': {
+    status: '200',
+    schema: {
+      type: 'object',
+      required: ['access_token', 'refresh_token', 'token_type', 'expires_in'],
+      properties: {
+        access_token: { type: 'string' },
+        refresh_token: { type: 'string' },
+        token_type: { type: 'string', enum: ['bearer'] },
+        expires_in: { type: 'integer' },
+        expires: { type: 'integer', description: 'Same as expires_in' },
+        scope: { type: 'string' },
+      },
+    },
+  },
+  'post /api/auth/login': { status: '200', schema: TOKEN_PAIR },
+  'post /api/auth/refresh': { status: '200', schema: TOKEN_PAIR },
+  'post /api/jwt/refresh': { status: '200', schema: TOKEN_PAIR },
+};
+
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Refresh-token service')
@@ -78,7 +164,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const schemas = (document.components ??= {}).schemas ??= {};
-  for (const [name, schema] of schemasFromValidationRules()) {
+  const validationSchemas = schemasFromValidationRules();
+  const queries = queryParameters(app, validationSchemas);
+  for (const [name, schema] of validationSchemas) {
     const existing = schemas[name] as { properties?: Record<string, unknown> } | undefined;
     if (existing && Object.keys(existing.properties ?? {}).length > 0) continue;
     if (existing) schemas[name] = schema;
@@ -91,6 +179,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       for (const [status, description] of Object.entries(errorsFor(path, method))) {
         responses[status] ??= { description, content: { 'application/json': { schema: schemaRef } } };
       }
+      const success = SUCCESS_BODIES[`${method} ${path}`];
+      if (success) responses[success.status] = { description: 'OK', content: { 'application/json': { schema: success.schema } } };
+      const query = queries.get(`${method} ${path}`);
+      if (query) operation.parameters = [...(operation.parameters ?? []), ...query];
       const form = FORM_BODIES[path];
       if (form && method === 'post') {
         operation.requestBody = {
