@@ -3,11 +3,23 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { OAuthLifecycleModule } from './auth/oauth/oauth-lifecycle.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { HealthModule } from './health/health.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { WebhookModule } from './webhook/webhook.module.js';
 
 @Module({
-  imports: [InfrastructureModule, LoggingModule, AuthModule, OAuthLifecycleModule, AdminModule, WebhookModule, DemoModule],
+  imports: [
+    InfrastructureModule,
+    LoggingModule,
+    MetricsModule,
+    HealthModule,
+    AuthModule,
+    OAuthLifecycleModule,
+    AdminModule,
+    WebhookModule,
+    DemoModule,
+  ],
 })
 export class AppModule {}

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { setupOpenApi } from './openapi/openapi.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -64,4 +65,5 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
+  setupOpenApi(app);
 }

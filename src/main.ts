@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigError, loadAppConfig, validateEnvironment } from './config/index.js';
 
 async function bootstrap(): Promise<void> {
@@ -9,6 +10,12 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`Configuration error: ${error.message}\n`);
     process.exit(1);
   }
+  const config = loadAppConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    const { runWorkerCluster } = await import('./worker-cluster.js');
+    runWorkerCluster(config.workers);
+    return;
+  }
   // Loaded only after the configuration is known to be good, so a bad value fails fast.
   const [{ Logger }, { NestFactory }, { Logger: PinoLogger }, { AppModule }, { configureApp, createHttpAdapter }] = await Promise.all([
     import('@nestjs/common'),
@@ -17,7 +24,6 @@ async function bootstrap(): Promise<void> {
     import('./app.module.js'),
     import('./app.setup.js'),
   ]);
-  const config = loadAppConfig();
   const app = await NestFactory.create<import('@nestjs/platform-fastify').NestFastifyApplication>(AppModule, createHttpAdapter(config), {
     abortOnError: false,
     bufferLogs: true,

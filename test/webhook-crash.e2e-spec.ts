@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from './support/api-client.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture } from './support/fixtures.js';
-import { ensureBuilt, freePort, ServerProcess } from './support/server-process.js';
+import { ensureBuilt, freePort, RestartableServer } from './support/server-process.js';
 import { answer, hang, WebhookReceiver } from './support/webhook-receiver.js';
 
 jest.setTimeout(180_000);
@@ -18,7 +18,7 @@ jest.setTimeout(180_000);
  */
 describe('Webhook delivery survives a crash', () => {
   let dataDir: string;
-  let server: ServerProcess;
+  let server: RestartableServer;
   let api: ApiClient;
   let receiver: WebhookReceiver;
   let client: ClientFixture;
@@ -39,7 +39,7 @@ describe('Webhook delivery survives a crash', () => {
       WEBHOOK_TIMEOUT_MS: '1000',
       WEBHOOK_POLL_MS: '100',
     });
-    server = new ServerProcess(env, await freePort());
+    server = new RestartableServer(env, await freePort());
     await server.start();
     api = new ApiClient(server.baseUrl, env.ADMIN_API_KEY!);
     receiver = await WebhookReceiver.start();
@@ -76,7 +76,7 @@ describe('Webhook delivery survives a crash', () => {
   }
 
   async function restart(): Promise<void> {
-    server = new ServerProcess(env, server.port);
+    server = new RestartableServer(env, server.port);
     await server.start();
   }
 
@@ -136,7 +136,7 @@ describe('Webhook delivery survives a crash', () => {
 
   it('sends each event once when two server processes share the database', async () => {
     await restart();
-    const second = new ServerProcess(env, await freePort());
+    const second = new RestartableServer(env, await freePort());
     await second.start();
     try {
       const subscription = await subscribe(`${receiver.url}/two-processes`);

@@ -1,5 +1,5 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateOpaqueToken } from '../common/crypto/hashing.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
@@ -19,13 +19,21 @@ export const adminApiKeyProvider: Provider = {
     const file = join(config.dataDir, ADMIN_API_KEY_FILE);
     if (existsSync(file)) return readFileSync(file, 'utf8').trim();
     mkdirSync(config.dataDir, { recursive: true });
+    // Written aside and linked into place, so a process starting at the same moment
+    // (WORKERS, several servers on one DATA_DIR) never reads a half-written file.
+    const draft = `${file}.${process.pid}.tmp`;
+    writeFileSync(draft, `${generateOpaqueToken()}\n`, { mode: 0o600 });
     try {
-      writeFileSync(file, `${generateOpaqueToken()}\n`, { mode: 0o600, flag: 'wx' });
+      linkSync(draft, file);
       new Logger('AdminApiKey').warn(`ADMIN_API_KEY is not set: generated one and wrote it to ${file}`);
     } catch (error) {
       // Another process wrote it first; use theirs.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
     }
-    return readFileSync(file, 'utf8').trim();
+    const key = readFileSync(file, 'utf8').trim();
+    if (key.length < 32) throw new Error(`${file} does not hold an admin key of at least 32 characters`);
+    return key;
   },
 };

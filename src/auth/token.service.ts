@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
@@ -13,6 +13,7 @@ import type { OutboxMessage } from '../outbox/outbox.types.js';
 import { USER_STORE, type UserRecord, type UserStore } from '../users/user-store.js';
 import { AccessTokenService, type PreparedAccessToken } from './access-token.service.js';
 import { TokenEvents, type TokenReuseDetectedData } from './events/token-events.js';
+import { REFRESH_METRICS, type RefreshMetrics } from './refresh-metrics.js';
 import { RefreshTokenStore, type PresentedRefreshToken } from './refresh-token.store.js';
 
 /** Where a request came from, for the event and the session list. */
@@ -65,6 +66,13 @@ const invalidGrant = (message = 'The refresh token is invalid, expired or revoke
 /** Lost a race on the conditional UPDATE: the token was consumed by someone else. */
 class RotationRaceLost extends Error {}
 
+/** invalid_grant because the token was reused: counted apart from other invalid tokens. */
+class RefreshTokenReused extends DomainError {
+  constructor() {
+    super('invalid_grant', 'The refresh token is invalid, expired or revoked');
+  }
+}
+
 /**
  * Issues token pairs and rotates refresh tokens: one live token per family, absolute and
  * idle lifetimes, a grace window that returns the same successor, and reuse detection
@@ -84,6 +92,7 @@ export class TokenService {
     private readonly clock: Clock,
     @Inject(USER_STORE) private readonly users: UserStore,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Optional() @Inject(REFRESH_METRICS) private readonly metrics?: RefreshMetrics,
   ) {}
 
   /** Starts a family (a login) and returns its first pair. */
@@ -150,6 +159,17 @@ export class TokenService {
 
   /** Consumes a refresh token and returns its successor, or fails as `invalid_grant`. */
   async refresh(request: RefreshRequest): Promise<IssuedTokens> {
+    try {
+      return await this.consumeAndRotate(request);
+    } catch (error) {
+      this.metrics?.refreshOutcome(
+        error instanceof RefreshTokenReused ? 'reuse' : error instanceof DomainError ? (error.code === 'invalid_scope' ? 'invalid_scope' : 'invalid') : 'error',
+      );
+      throw error;
+    }
+  }
+
+  private async consumeAndRotate(request: RefreshRequest): Promise<IssuedTokens> {
     if (request.refreshToken.length === 0 || request.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidGrant();
     const tokenHash = sha256(request.refreshToken);
     // Two attempts: a lost race on the conditional UPDATE re-reads the token, which is
@@ -239,7 +259,9 @@ export class TokenService {
       return this.recordRefreshed(tx, token, rotation, prepared, context, false, now);
     });
     this.relay.announce([event]);
-    return this.result(token, prepared, await signature, successor, successorExpiresAt, scope);
+    const accessToken = await signature;
+    this.metrics?.refreshOutcome('success');
+    return this.result(token, prepared, accessToken, successor, successorExpiresAt, scope);
   }
 
   private async replay(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest): Promise<IssuedTokens> {
@@ -256,7 +278,9 @@ export class TokenService {
     this.relay.announce([event]);
     this.logger.debug(`Grace replay in family ${token.familyId}`);
     const successorExpiresAt = Math.min(token.consumedAt! + this.config.refreshTokenIdleTtl * 1000, token.family.expiresAt);
-    return this.result(token, prepared, await signature, successor, successorExpiresAt, scope);
+    const accessToken = await signature;
+    this.metrics?.refreshOutcome('replay');
+    return this.result(token, prepared, accessToken, successor, successorExpiresAt, scope);
   }
 
   /** A consumed token outside its grace: whoever holds it, the family is no longer trusted. */
@@ -281,8 +305,9 @@ export class TokenService {
     if (events.length > 0) {
       this.logger.warn(`Refresh token reuse detected (${reason}); family ${token.familyId} revoked`);
       this.relay.announce(events);
+      this.metrics?.reuseDetected();
     }
-    throw invalidGrant();
+    throw new RefreshTokenReused();
   }
 
   private prepareAccessToken(token: PresentedRefreshToken, user: UserRecord, scope: string[]): PreparedAccessToken {

@@ -23,6 +23,8 @@ export function readAppConfig(env: Record<string, string | undefined>) {
     workers: read.int('WORKERS', 1, { min: 1, max: 64 }),
     retentionDays: read.int('RETENTION_DAYS', 30, { min: 1, max: 3650 }),
     metricsToken: read.string('METRICS_TOKEN'),
+    /** On SIGTERM, how long readiness answers 503 while still serving, before the server closes. */
+    shutdownDrainSeconds: read.int('SHUTDOWN_DRAIN_SECONDS', 0, { max: 300 }),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     /** Write logs to this file instead of stdout. */
     logFile: read.string('LOG_FILE'),

@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { Database } from './database.js';
+import { runMigrationsExclusively } from './migration-lock.js';
 import { Setting } from './setting.entity.js';
 import { SettingsService } from './settings.service.js';
 
@@ -11,7 +13,12 @@ import { SettingsService } from './settings.service.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (config: DatabaseConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
+      useFactory: (config: DatabaseConfig) => dataSourceOptions(config),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runMigrationsExclusively(dataSource);
+        return dataSource;
+      },
     }),
     TypeOrmModule.forFeature([Setting]),
   ],

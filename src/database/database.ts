@@ -11,6 +11,12 @@ export interface Transaction {
   query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a statement; returns how many rows it changed. */
   execute(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * Serialises this transaction with every other one taking the same named lock, in any
+   * process, until commit (a PostgreSQL advisory lock; SQLite write transactions are
+   * serialised already).
+   */
+  lock(name: string): Promise<void>;
 }
 
 /**
@@ -82,6 +88,9 @@ export class Database {
       execute: async (sql: string, params: unknown[] = []) => {
         const result = await runner.query(this.dialect(sql), params, true);
         return result.affected ?? 0;
+      },
+      lock: async (name: string) => {
+        if (this.kind === 'postgres') await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
       },
     };
   }

@@ -1,16 +1,29 @@
 import { Global, Module } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { redisConfig, type RedisConfig } from '../config/redis.config.js';
 import { InMemoryThrottlerStorage } from './in-memory-throttler.storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit.storage.js';
+import { RedisConnection } from './redis-connection.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 /**
- * Rate limiting. The counters live behind the `RATE_LIMIT_STORAGE` token: in memory per
- * process here; bind a shared storage (Redis) to the same token to count across processes.
+ * The rate-limit counters: in Redis when REDIS_URL is set, shared by every process;
+ * otherwise in memory, and each process counts alone.
  */
+export function createRateLimitStorage(connection: RedisConnection, config: RedisConfig): ThrottlerStorage {
+  return connection.client ? new RedisThrottlerStorage(connection.client, config.keyPrefix) : new InMemoryThrottlerStorage();
+}
+
 @Global()
 @Module({
-  providers: [{ provide: RATE_LIMIT_STORAGE, useClass: InMemoryThrottlerStorage }, RateLimiter, RateLimitGuard],
+  providers: [
+    RedisConnection,
+    { provide: RATE_LIMIT_STORAGE, inject: [RedisConnection, redisConfig.KEY], useFactory: createRateLimitStorage },
+    RateLimiter,
+    RateLimitGuard,
+  ],
   exports: [RATE_LIMIT_STORAGE, RateLimiter, RateLimitGuard],
 })
 export class RateLimitModule {}

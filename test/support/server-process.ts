@@ -1,37 +1,131 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ApiClient } from './api-client.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const ENTRY = join(ROOT, 'dist', 'main.js');
+const ROOT = resolve(import.meta.dirname, '../..');
+const ENTRY = join(ROOT, 'dist/main.js');
+const STARTUP_TIMEOUT_MS = 60_000;
 
-function newestMtime(dir: string): number {
+function newestSourceChange(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceChange(path) : statSync(path).mtimeMs);
   }
   return newest;
 }
 
-/** Builds dist/ when it is missing or older than the sources, as `npm start` would run it. */
+/** Builds dist/ when it is missing or older than src/ (CI builds before testing, so this is a no-op there). */
 export function ensureBuilt(): void {
-  const compiled = join(ROOT, 'dist', 'src', 'main.js');
-  if (existsSync(ENTRY) && existsSync(compiled) && statSync(compiled).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  let built = 0;
+  try {
+    built = statSync(join(ROOT, 'dist/src/main.js')).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built === 0 || newestSourceChange(join(ROOT, 'src')) > built) {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
+  }
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** A free TCP port on 127.0.0.1 (bound and released; the server binds it moments later). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
 }
 
-/** The built server (`node dist/main.js`) as a child process, on 127.0.0.1. */
-export class ServerProcess {
+/** Settings every process of one deployment must share. */
+export function sharedSecrets(): Record<string, string> {
+  return { ADMIN_API_KEY: randomBytes(24).toString('base64url'), KEY_ENCRYPTION_KEY: randomBytes(24).toString('base64url') };
+}
+
+export interface ServerProcess {
+  pid: number;
+  port: number;
+  baseUrl: string;
+  api: ApiClient;
+  /** Everything the process wrote, for failure messages. */
+  output(): string;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts the built server (`node dist/main.js`) as its own process on 127.0.0.1 and a
+ * random port, and waits until /health/ready answers 200.
+ */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const workers = Number(env.WORKERS ?? 1);
+  const port = await freePort();
+  const fullEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    RATE_LIMIT: 'off',
+    LOG_LEVEL: 'warn',
+    COOKIE_SECURE: 'false',
+    ...env,
+  };
+  const child: ChildProcess = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server: ServerProcess = {
+    pid: child.pid!,
+    port,
+    baseUrl,
+    api: new ApiClient(baseUrl, fullEnv.ADMIN_API_KEY ?? ''),
+    output: () => output,
+    exited,
+    stop: async (graceMs = 20_000) => {
+      if (!ended) child.kill('SIGTERM');
+      const timer = setTimeout(() => !ended && child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (ended) throw new Error(`Server exited during start:\n${output}`);
+    try {
+      const response = await fetch(`${baseUrl}/health/ready`);
+      // With WORKERS=N, ready means every worker is listening (the primary logs each).
+      const listening = output.match(/Worker \d+ listening/g)?.length ?? 0;
+      if (response.status === 200 && (workers <= 1 || listening >= workers)) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  await server.stop(1_000);
+  throw new Error(`Server did not become ready within ${STARTUP_TIMEOUT_MS} ms:\n${output}`);
+}
+
+/**
+ * The built server on a fixed port that a test stops (SIGTERM, SIGKILL) and starts again,
+ * as a crash-and-restart scenario needs.
+ */
+export class RestartableServer {
   private child: ChildProcess | undefined;
   output = '';
 

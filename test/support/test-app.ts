@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
 import { ApiClient } from './api-client.js';
+import { createScratchDatabase, type ScratchDatabase } from './postgres-database.js';
+import { remoteTestApp } from './remote-test-app.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -34,12 +36,20 @@ export interface TestAppOptions {
 export { freePort } from './server-process.js';
 
 /**
- * Boots the real AppModule on 127.0.0.1 with a fresh SQLite file in a temporary folder.
+ * Boots the real AppModule on 127.0.0.1 with a fresh SQLite file in a temporary folder,
+ * or, when DATABASE_URL is set, a fresh PostgreSQL database on that server (dropped on close).
  * Configuration is read from process.env while the module initialises, so the
  * variables are set for the duration of the start and restored afterwards.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  // npm run test:e2e:remote: the black-box specs against a running deployment.
+  if (process.env.E2E_BASE_URL) {
+    if (options.env || options.override) throw new Error('A spec that configures its app cannot run against E2E_BASE_URL');
+    return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '');
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'rts-e2e-'));
+  const pgServer = 'DATABASE_URL' in (options.env ?? {}) ? options.env!.DATABASE_URL : process.env.DATABASE_URL;
+  const scratch: ScratchDatabase | undefined = pgServer ? await createScratchDatabase(pgServer) : undefined;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -49,6 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'warn',
     COOKIE_SECURE: 'false',
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
   };
   const unset = Object.entries(options.env ?? {}).filter(([, value]) => value === undefined).map(([key]) => key);
   const saved = { ...process.env };
@@ -76,9 +87,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       api: new ApiClient(baseUrl, env.ADMIN_API_KEY!),
       close: async () => {
         await app.close();
+        await scratch?.drop();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
+  } catch (error) {
+    await scratch?.drop().catch(() => undefined);
+    throw error;
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);

@@ -42,7 +42,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.loadCurrent();
     if (!this.current) {
-      await this.createKey();
+      await this.createKey({ onlyIfNone: true });
       await this.loadCurrent();
     }
     // Other processes sharing the database pick up a key rotated elsewhere within this interval.
@@ -93,7 +93,8 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     return kid;
   }
 
-  private async createKey(): Promise<string> {
+  /** `onlyIfNone`: several processes starting at once on one database create one key, not one each. */
+  private async createKey({ onlyIfNone = false } = {}): Promise<string> {
     const alg = this.config.jwtAlg;
     const { publicKey, privateKey } = await generateKeyPair(alg, {
       extractable: true,
@@ -106,6 +107,11 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     // A process that has not reloaded yet may still sign with the old key for one interval.
     const publishedUntil = now + this.config.accessTokenTtl * 1000 + this.reloadIntervalMs;
     await this.db.transaction(async (tx) => {
+      await tx.lock('signing-key-creation');
+      if (onlyIfNone) {
+        const current = await tx.query('SELECT kid FROM signing_keys WHERE retired_at IS NULL AND alg = ?', [alg]);
+        if (current.length > 0) return;
+      }
       await tx.execute('UPDATE signing_keys SET retired_at = ?, published_until = ? WHERE retired_at IS NULL', [now, publishedUntil]);
       await tx.execute(
         'INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, created_at) VALUES (?, ?, ?, ?, ?)',

@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { DomainError, type DomainErrorCode } from '../errors/domain-error.js';
 
 export interface ErrorResponse {
@@ -33,6 +33,10 @@ interface ErrorLike {
  * anything we did not expect.
  */
 export function toErrorResponse(error: unknown, path: string, requestId: string): ErrorResponse {
+  // A deliberate 503 (readiness: which dependency is down, or shutting down) keeps its status and body.
+  if (error instanceof ServiceUnavailableException) {
+    return { status: 503, body: error.getResponse() as Record<string, unknown>, headers: {}, fault: false };
+  }
   const oauth = path.startsWith('/oauth/');
   const { code, message, status, headers } = classify(error, oauth);
   if (status >= 500) {

@@ -1,0 +1,23 @@
+// npm run test:e2e:remote: runs the black-box e2e specs (those marked `// e2e: black-box`:
+// they need nothing but HTTP) against the deployment at E2E_BASE_URL, authenticating admin
+// calls with E2E_ADMIN_API_KEY. Each spec creates its own clients and users and deletes them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+if (!process.env.E2E_BASE_URL || !process.env.E2E_ADMIN_API_KEY) {
+  process.stderr.write('Set E2E_BASE_URL and E2E_ADMIN_API_KEY to the deployment under test.\n');
+  process.exit(2);
+}
+const specs = readdirSync(new URL('../test/', import.meta.url))
+  .filter((name) => name.endsWith('.e2e-spec.ts'))
+  .filter((name) => readFileSync(new URL(`../test/${name}`, import.meta.url), 'utf8').includes('// e2e: black-box'))
+  .map((name) => `test/${name}`);
+if (specs.length === 0) {
+  process.stderr.write('No black-box specs found.\n');
+  process.exit(1);
+}
+const result = spawnSync('npx', ['jest', '--selectProjects', 'e2e', '--runInBand', ...specs], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim() },
+});
+process.exit(result.status ?? 1);

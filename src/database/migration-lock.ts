@@ -1,0 +1,50 @@
+import Sqlite from 'better-sqlite3';
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+/** Any fixed 64-bit number: the PostgreSQL advisory lock held while migrations run. */
+const PG_MIGRATION_LOCK = 7_416_583_902_114;
+const SQLITE_LOCK_WAIT_MS = 60_000;
+
+/**
+ * Applies pending migrations while holding a lock shared by every process on the same
+ * database, so that several processes starting at once never run one migration twice:
+ * a PostgreSQL advisory lock, or on SQLite a write transaction on a lock file beside the
+ * database (a second handle on the database itself would deadlock with TypeORM's own).
+ */
+export async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
+  const logger = new Logger('Migrations');
+  const { options } = dataSource;
+  const applied =
+    options.type === 'postgres' ? await withPgLock(dataSource) : await withSqliteLock(dataSource, `${String(options.database)}.migrate-lock`);
+  if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+}
+
+async function withPgLock(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [PG_MIGRATION_LOCK]);
+    try {
+      return (await dataSource.runMigrations({ transaction: 'all' })).map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+async function withSqliteLock(dataSource: DataSource, lockFile: string): Promise<string[]> {
+  const lock = new Sqlite(lockFile, { timeout: SQLITE_LOCK_WAIT_MS });
+  try {
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      return (await dataSource.runMigrations({ transaction: 'all' })).map((migration) => migration.name);
+    } finally {
+      lock.exec('COMMIT');
+    }
+  } finally {
+    lock.close();
+  }
+}

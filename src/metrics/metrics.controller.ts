@@ -1,0 +1,38 @@
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../common/crypto/hashing.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { appConfig, type AppConfig } from '../config/app.config.js';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus metrics; Bearer METRICS_TOKEN when that is set' })
+  @ApiBearerAuth()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the request does not carry it' })
+  async scrape(@Req() request: FastifyRequest): Promise<string> {
+    this.authorize(request);
+    return this.metrics.render();
+  }
+
+  private authorize(request: FastifyRequest): void {
+    const token = this.config.metricsToken;
+    if (!token) return;
+    const header = request.headers.authorization;
+    const presented = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : '';
+    if (!constantTimeEqual(presented, token)) {
+      throw new DomainError('unauthorized', 'A valid metrics token is required', { challenge: 'Bearer realm="metrics"' });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { REFRESH_METRICS } from '../auth/refresh-metrics.js';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsService } from './metrics.service.js';
+
+/** One registry per application instance, so test apps in one process do not share counters. */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [
+    { provide: Registry, useFactory: () => new Registry() },
+    MetricsService,
+    { provide: REFRESH_METRICS, useExisting: MetricsService },
+  ],
+  exports: [Registry, MetricsService, REFRESH_METRICS],
+})
+export class MetricsModule {}

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { ensureBuilt } from '../../test/support/server-process.js';
+import { InMemoryThrottlerStorage } from './in-memory-throttler.storage.js';
+import { createRateLimitStorage } from './rate-limit.module.js';
+import { RedisConnection } from './redis-connection.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+
+const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** A separate Node process counting hits through the built storage; prints how many were allowed. */
+const COUNTER = `
+const { Redis } = await import('ioredis');
+const { RedisThrottlerStorage } = await import('./dist/src/rate-limit/redis-throttler.storage.js');
+const [url, prefix, hits, limit] = process.argv.slice(1);
+const redis = new Redis(url);
+const storage = new RedisThrottlerStorage(redis, prefix);
+const records = await Promise.all(Array.from({ length: Number(hits) }, () => storage.increment('ip:127.0.0.1', 60000, Number(limit), 60000, 'refresh')));
+process.stdout.write(JSON.stringify(records.filter((record) => !record.isBlocked).length));
+await redis.quit();
+`;
+
+describe('createRateLimitStorage', () => {
+  it('counts in memory without REDIS_URL, and in Redis with it', async () => {
+    const config = { url: undefined, keyPrefix: 'rts:' };
+    expect(createRateLimitStorage(new RedisConnection(config), config)).toBeInstanceOf(InMemoryThrottlerStorage);
+    const withRedis = { url: 'redis://127.0.0.1:1', keyPrefix: 'rts:' };
+    const connection = new RedisConnection(withRedis);
+    expect(createRateLimitStorage(connection, withRedis)).toBeInstanceOf(RedisThrottlerStorage);
+    connection.client!.disconnect();
+  });
+});
+
+describe('RedisThrottlerStorage', () => {
+  it('lets requests through, without failing, while Redis is unreachable', async () => {
+    const unreachable = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    unreachable.on('error', () => undefined);
+    const storage = new RedisThrottlerStorage(unreachable);
+    const record = await storage.increment('k', 60_000, 1, 60_000, 'default');
+    expect(record).toEqual({ totalHits: 0, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 });
+    unreachable.disconnect();
+  });
+});
+
+// Runs against a real Redis when TEST_REDIS_URL (or REDIS_URL) names one; CI sets it.
+if (redisUrl) {
+  describe('RedisThrottlerStorage on a real Redis', () => {
+    const connections: Redis[] = [];
+    const connect = () => {
+      const redis = new Redis(redisUrl);
+      connections.push(redis);
+      return redis;
+    };
+    afterAll(async () => {
+      await Promise.all(connections.map((redis) => redis.quit()));
+    });
+
+    it('two storages on separate connections share one limit', async () => {
+      const prefix = `test:${randomUUID()}:`;
+      const a = new RedisThrottlerStorage(connect(), prefix);
+      const b = new RedisThrottlerStorage(connect(), prefix);
+      const hits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).increment('ip:1', 60_000, 10, 30_000, 'default')));
+      expect(hits.filter((record) => !record.isBlocked)).toHaveLength(10);
+      expect(hits.filter((record) => record.isBlocked)).toHaveLength(10);
+      const blocked = hits.find((record) => record.isBlocked)!;
+      expect(blocked.timeToBlockExpire).toBeGreaterThan(25);
+      expect(blocked.timeToBlockExpire).toBeLessThanOrEqual(30);
+      // Another key and another throttler name count apart.
+      expect((await a.increment('ip:2', 60_000, 10, 30_000, 'default')).totalHits).toBe(1);
+      expect((await a.increment('ip:1', 60_000, 10, 30_000, 'login')).totalHits).toBe(1);
+    });
+
+    it('forgets hits when the window ends, and lifts a block when it expires', async () => {
+      const storage = new RedisThrottlerStorage(connect(), `test:${randomUUID()}:`);
+      expect((await storage.increment('k', 300, 1, 300, 'default')).isBlocked).toBe(false);
+      expect((await storage.increment('k', 300, 1, 300, 'default')).isBlocked).toBe(true);
+      await new Promise((done) => setTimeout(done, 700));
+      const after = await storage.increment('k', 300, 1, 300, 'default');
+      expect(after).toMatchObject({ isBlocked: false, totalHits: 1 });
+    });
+
+    it('two processes hitting one key together are allowed the limit once between them', async () => {
+      ensureBuilt();
+      const prefix = `test:${randomUUID()}:`;
+      const count = () => run(process.execPath, ['--input-type=module', '-e', COUNTER, redisUrl, prefix, '40', '25'], { cwd: ROOT, timeout: 30_000 });
+      const [first, second] = await Promise.all([count(), count()]);
+      expect(Number(first.stdout) + Number(second.stdout)).toBe(25);
+      const redis = connect();
+      expect(Number(await redis.get(`${prefix}throttle:refresh:ip:127.0.0.1:hits`))).toBeGreaterThan(25);
+      expect(await redis.pttl(`${prefix}throttle:refresh:ip:127.0.0.1:block`)).toBeGreaterThan(0);
+    }, 240_000);
+  });
+}
