@@ -4,6 +4,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { createClient, createUser, login, refreshAtTokenEndpoint } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { answer, WebhookReceiver } from './support/webhook-receiver.js';
 
 /** Every route the app registered, from the controllers' own metadata, as OpenAPI paths. */
 function registeredRoutes(t: TestApp): string[] {
@@ -44,7 +45,9 @@ describe('operations: health, metrics and OpenAPI', () => {
   const metricsToken = 'metrics-token-for-the-operations-test';
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { METRICS_TOKEN: metricsToken, REFRESH_REUSE_GRACE_SECONDS: '10' } });
+    t = await startTestApp({
+      env: { METRICS_TOKEN: metricsToken, REFRESH_REUSE_GRACE_SECONDS: '10', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0,1' },
+    });
   });
   afterAll(() => t.close());
 
@@ -94,6 +97,34 @@ describe('operations: health, metrics and OpenAPI', () => {
     expect(delta('refresh_total{outcome="invalid"}')).toBe(1);
     expect(delta('refresh_grace_replays_total')).toBe(1);
     expect(delta('refresh_reuse_detections_total')).toBe(1);
+  });
+
+  it('counts webhook attempts by outcome, the delivery latency and pending deliveries', async () => {
+    const scrape = async () => (await t.api.get('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } })).text;
+    const receiver = await WebhookReceiver.start();
+    try {
+      const subscription = await t.api.post('/api/webhooks', { admin: true, json: { url: receiver.url, events: ['token.refreshed'] } });
+      expect(subscription.status).toBe(201);
+      const before = await scrape();
+      receiver.answerWith(answer(500));
+      const client = await createClient(t.api, { public: true });
+      const { refreshToken } = await login(t.api, await createUser(t.api), client);
+      expect((await refreshAtTokenEndpoint(t.api, client, refreshToken)).status).toBe(200);
+      await receiver.waitFor(2);
+      // The second attempt's outcome is recorded just after the receiver answers it.
+      let after = await scrape();
+      for (let i = 0; i < 50 && metricValue(after, 'webhook_attempts_total{outcome="success"}') - (metricValue(before, 'webhook_attempts_total{outcome="success"}') || 0) < 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await scrape();
+      }
+      const delta = (series: string) => metricValue(after, series) - (metricValue(before, series) || 0);
+      expect(delta('webhook_attempts_total{outcome="http_error"}')).toBe(1);
+      expect(delta('webhook_attempts_total{outcome="success"}')).toBe(1);
+      expect(delta('webhook_delivery_latency_seconds_count')).toBe(1);
+      expect(metricValue(after, 'webhook_pending_deliveries')).toBe(0);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('describes every registered route in /docs-json, and serves /docs', async () => {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { REFRESH_METRICS } from '../auth/refresh-metrics.js';
+import { WEBHOOK_METRICS } from '../webhook/webhook-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -12,7 +13,8 @@ import { MetricsService } from './metrics.service.js';
     { provide: Registry, useFactory: () => new Registry() },
     MetricsService,
     { provide: REFRESH_METRICS, useExisting: MetricsService },
+    { provide: WEBHOOK_METRICS, useExisting: MetricsService },
   ],
-  exports: [Registry, MetricsService, REFRESH_METRICS],
+  exports: [Registry, MetricsService, REFRESH_METRICS, WEBHOOK_METRICS],
 })
 export class MetricsModule {}

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RefreshMetrics, RefreshOutcome } from '../auth/refresh-metrics.js';
-
-/** How one webhook delivery attempt ended. */
-export type WebhookAttemptOutcome = 'success' | 'http_error' | 'timeout' | 'network_error' | 'refused' | 'gone';
+import type { WebhookAttemptOutcome, WebhookMetrics } from '../webhook/webhook-metrics.js';
 
 /**
  * The service's Prometheus metrics, on one registry per process. Producers call the methods
  * below; nothing else touches prom-client.
  */
 @Injectable()
-export class MetricsService implements RefreshMetrics {
+export class MetricsService implements RefreshMetrics, WebhookMetrics {
   private readonly refreshes: Counter<'outcome'>;
   private readonly reuseDetections: Counter;
   private readonly graceReplays: Counter;

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
 import { WebhookDeliveryStore, type DeliveryStatus, type DueDelivery } from './webhook-delivery.store.js';
+import { WEBHOOK_METRICS, type WebhookAttemptOutcome, type WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy, type CheckedTarget } from './webhook-target.policy.js';
 import { WebhookSender, type SendResult } from './webhook.sender.js';
@@ -35,9 +36,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly sender: WebhookSender,
     private readonly signer: WebhookSigner,
     private readonly clock: Clock,
+    @Optional() @Inject(WEBHOOK_METRICS) private readonly metrics?: WebhookMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.metrics?.countPendingDeliveriesWith(() => this.store.countPending());
     this.schedule(0);
   }
 
@@ -102,6 +105,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const gone = result.statusCode === 410;
+    this.metrics?.webhookAttempt(attemptOutcome(result));
+    if (succeeded) this.metrics?.webhookDelivered((this.clock.now() - delivery.occurredAt) / 1000);
     let status: DeliveryStatus = 'succeeded';
     let nextRetryAt: number | null = null;
     if (!succeeded) {
@@ -131,12 +136,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     else if (status === 'failed') this.logger.warn(`Webhook delivery ${delivery.id} failed after ${delivery.attempts} attempts`);
   }
 
-  private async send(delivery: DueDelivery): Promise<SendResult> {
+  private async send(delivery: DueDelivery): Promise<SendResult & { refused?: true }> {
     let target: CheckedTarget;
     try {
       target = await this.targets.check(delivery.url);
     } catch (error) {
-      return { statusCode: null, retryAfter: null, responseBody: null, error: (error as Error).message, durationMs: 0 };
+      return { statusCode: null, retryAfter: null, responseBody: null, error: (error as Error).message, durationMs: 0, refused: true };
     }
     const secrets = await this.subscriptions.signingSecrets(delivery.subscriptionId);
     if (!secrets) return { statusCode: null, retryAfter: null, responseBody: null, error: 'the subscription no longer exists', durationMs: 0 };
@@ -151,6 +156,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     };
     return this.sender.send(target, headers, body, this.stopping.signal);
   }
+}
+
+function attemptOutcome(result: SendResult & { refused?: true }): WebhookAttemptOutcome {
+  if (result.refused) return 'refused';
+  if (result.statusCode === null) return result.error?.startsWith('timeout') ? 'timeout' : 'network_error';
+  if (result.statusCode >= 200 && result.statusCode < 300) return 'success';
+  return result.statusCode === 410 ? 'gone' : 'http_error';
 }
 
 function describeStatus(status: number): string {
