@@ -66,7 +66,8 @@ describe('Signing key rotation (POST /api/admin/keys/rotate)', () => {
 
   it('another process sharing the database starts signing with a key rotated elsewhere', async () => {
     const second = await startTestApp({
-      env: { ACCESS_TOKEN_TTL: String(TTL_SECONDS), DATA_DIR: t.dataDir, ADMIN_API_KEY: t.adminKey, KEY_ENCRYPTION_KEY: t.env.KEY_ENCRYPTION_KEY },
+      sharing: t,
+      env: { ACCESS_TOKEN_TTL: String(TTL_SECONDS) },
     });
     try {
       const pair = await login(second.api, user, client);

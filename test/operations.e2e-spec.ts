@@ -113,11 +113,11 @@ describe('operations: health, metrics and OpenAPI', () => {
       await receiver.waitFor(2);
       // The second attempt's outcome is recorded just after the receiver answers it.
       let after = await scrape();
-      for (let i = 0; i < 50 && metricValue(after, 'webhook_attempts_total{outcome="success"}') - (metricValue(before, 'webhook_attempts_total{outcome="success"}') || 0) < 1; i++) {
+      const delta = (series: string) => (metricValue(after, series) || 0) - (metricValue(before, series) || 0);
+      for (let i = 0; i < 100 && delta('webhook_attempts_total{outcome="success"}') < 1; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         after = await scrape();
       }
-      const delta = (series: string) => metricValue(after, series) - (metricValue(before, series) || 0);
       expect(delta('webhook_attempts_total{outcome="http_error"}')).toBe(1);
       expect(delta('webhook_attempts_total{outcome="success"}')).toBe(1);
       expect(delta('webhook_delivery_latency_seconds_count')).toBe(1);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { Clock } from '../common/clock.js';
+import { createScratchDatabase } from '../../test/support/postgres-database.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Database } from '../database/database.js';
 import { InfrastructureModule } from '../infrastructure.module.js';
@@ -45,8 +46,11 @@ interface Harness {
 
 async function harness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rts-unit-'));
+  // On the PostgreSQL pass each harness gets a database of its own, as each SQLite file is.
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
   const saved = { ...process.env };
   Object.assign(process.env, {
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     DATA_DIR: dataDir,
     KEY_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
     REFRESH_TOKEN_TTL: String(30 * 24 * 3600),
@@ -81,6 +85,7 @@ async function harness(env: Record<string, string> = {}): Promise<Harness> {
       events,
       close: async () => {
         await module.close();
+        await scratch?.drop();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };

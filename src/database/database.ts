@@ -40,7 +40,13 @@ export class Database {
   }
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.dataSource.query(this.dialect(sql), params)) as T[];
+    if (this.kind === 'sqlite') return (await this.dataSource.query(sql, params)) as T[];
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[];
+    } finally {
+      await runner.release();
+    }
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -84,7 +90,8 @@ export class Database {
   private wrap(runner: QueryRunner): Transaction {
     return {
       manager: runner.manager,
-      query: async <T extends Row>(sql: string, params: unknown[] = []) => (await runner.query(this.dialect(sql), params)) as T[],
+      // Structured results: for UPDATE … RETURNING the PostgreSQL driver's plain result is [rows, count].
+      query: async <T extends Row>(sql: string, params: unknown[] = []) => ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[],
       execute: async (sql: string, params: unknown[] = []) => {
         const result = await runner.query(this.dialect(sql), params, true);
         return result.affected ?? 0;

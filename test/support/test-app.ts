@@ -31,6 +31,8 @@ export interface TestAppOptions {
   port?: number;
   /** The root module to boot instead of AppModule (a host application's, for example). */
   module?: Type<unknown>;
+  /** Another app of the same deployment: same storage (SQLite folder or PostgreSQL database) and secrets. */
+  sharing?: TestApp;
 }
 
 export { freePort } from './server-process.js';
@@ -47,14 +49,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (options.env || options.override) throw new Error('A spec that configures its app cannot run against E2E_BASE_URL');
     return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '');
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'rts-e2e-'));
+  const shared = options.sharing;
+  const dataDir = shared ? shared.dataDir : mkdtempSync(join(tmpdir(), 'rts-e2e-'));
   const pgServer = 'DATABASE_URL' in (options.env ?? {}) ? options.env!.DATABASE_URL : process.env.DATABASE_URL;
-  const scratch: ScratchDatabase | undefined = pgServer ? await createScratchDatabase(pgServer) : undefined;
+  const scratch: ScratchDatabase | undefined = pgServer && !shared ? await createScratchDatabase(pgServer) : undefined;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     ADMIN_API_KEY: randomBytes(24).toString('base64url'),
     KEY_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
+    ...(shared
+      ? {
+          ADMIN_API_KEY: shared.env.ADMIN_API_KEY!,
+          KEY_ENCRYPTION_KEY: shared.env.KEY_ENCRYPTION_KEY!,
+          ...(shared.env.DATABASE_URL ? { DATABASE_URL: shared.env.DATABASE_URL } : {}),
+        }
+      : {}),
     RATE_LIMIT: 'off',
     LOG_LEVEL: 'warn',
     COOKIE_SECURE: 'false',
@@ -88,7 +98,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       close: async () => {
         await app.close();
         await scratch?.drop();
-        rmSync(dataDir, { recursive: true, force: true });
+        // The first app of a shared deployment owns its storage.
+        if (!shared) rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
