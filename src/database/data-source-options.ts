@@ -10,9 +10,10 @@ import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { User } from '../users/user.entity.js';
 import { Setting } from './setting.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
+import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
 
 export const ENTITIES = [Client, User, RefreshTokenFamily, RefreshToken, SigningKey, OutboxEvent, Setting];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, RefreshTokenSuccessorIndex1764000000700];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
