@@ -5,6 +5,7 @@ import { dataSourceOptions } from './data-source-options.js';
 import { Database } from './database.js';
 import { Setting } from './setting.entity.js';
 import { SettingsService } from './settings.service.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 @Global()
 @Module({
@@ -15,7 +16,7 @@ import { SettingsService } from './settings.service.js';
     }),
     TypeOrmModule.forFeature([Setting]),
   ],
-  providers: [Database, SettingsService],
+  providers: [Database, SettingsService, SqliteCheckpointer],
   exports: [Database, SettingsService],
 })
 export class DatabaseModule {}
