@@ -43,6 +43,27 @@ const print = (title, map, n) => {
   process.stdout.write(`\n${title}\n`);
   for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) process.stdout.write(`${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}\n`);
 };
-process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s of main-thread samples\n`);
+// Inclusive time of the application's own functions (a function's subtree, counted once
+// per stack even when it recurses): where the request's time goes, layer by layer.
+const inclusive = new Map();
+const visit = (id, onStack) => {
+  const node = nodes.get(id);
+  const frame = node.callFrame;
+  const key = frame.url.includes('/dist/src/') ? `${frame.functionName || '(anonymous)'}  ${where(frame.url)}:${frame.lineNumber + 1}` : undefined;
+  const fresh = key !== undefined && !onStack.has(key);
+  if (fresh) onStack.add(key);
+  let sum = self.get(id) ?? 0;
+  for (const child of node.children ?? []) sum += visit(child, onStack);
+  if (fresh) {
+    onStack.delete(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
+  }
+  return sum;
+};
+visit(profile.nodes[0].id, new Set());
+
+const idle = byFunction.get('(idle)  (native/V8):0') ?? 0;
+process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s of main-thread samples, ${(((total - idle) / total) * 100).toFixed(1)} % busy\n`);
 print('Self time by package / category', byPackage, top);
 print('Self time by function', byFunction, top);
+print('Inclusive time of application functions', inclusive, top);

@@ -49,14 +49,18 @@ function readConfig() {
     algs: list('BENCH_ALGS', ['RS256', 'ES256']),
     modes: list('BENCH_MODES', ['form', 'body']),
     workers: list('BENCH_WORKERS', [env.WORKERS ?? '1']).map(Number),
+    sqlite: env.BENCH_SQLITE !== 'off',
     postgres_url: env.BENCH_POSTGRES_URL,
     postgres_workers: list('BENCH_POSTGRES_WORKERS', ['2']).map(Number),
+    postgres_algs: list('BENCH_POSTGRES_ALGS', ['RS256']),
     webhooks: env.BENCH_WEBHOOKS !== 'off',
     webhook_rate: num('BENCH_WEBHOOK_RATE', 500),
     webhook_seconds: num('BENCH_WEBHOOK_DURATION', quick ? 5 : 10),
     ceiling_s: num('BENCH_CEILING_SECONDS', quick ? 1 : 2),
     peer_dir: env.PEER_BENCH_DIR ? resolve(env.PEER_BENCH_DIR) : undefined,
     cpu_prof_dir: env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined,
+    // Extra variables for the server, e.g. "UV_THREADPOOL_SIZE=2,DATABASE_POOL_SIZE=20".
+    server_env: Object.fromEntries(list('BENCH_SERVER_ENV', []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
     results_file: resolve(env.BENCH_RESULTS_FILE ?? join(root, 'bench/RESULTS.md')),
     write_results: env.BENCH_WRITE_RESULTS !== '0',
   };
@@ -214,7 +218,15 @@ async function runScenario(config, { alg, workers, db }) {
   if (db === 'postgres') ({ databaseUrl, dropDatabase } = await scratchPostgres(config.postgres_url));
   const nodeArgs = config.cpu_prof_dir ? ['--cpu-prof', '--cpu-prof-dir', config.cpu_prof_dir] : [];
   log(`scenario: ${name}`);
-  const server = await startServer({ appDir: config.app_dir, alg, workers, databaseUrl, nodeArgs });
+  let server;
+  try {
+    server = await startServer({ appDir: config.app_dir, alg, workers, databaseUrl, nodeArgs, extraEnv: config.server_env });
+  } catch (error) {
+    await dropDatabase();
+    scenario.error = error.message;
+    log(`scenario failed: ${error.message.split('\n')[0]}`);
+    return scenario;
+  }
   try {
     const fixture = await provision(server);
     scenario.processes = sampleTree(server.pid).processes;
@@ -346,8 +358,8 @@ async function main() {
   const peer = config.peer_dir ? await runPeer(config) : undefined;
 
   const plans = [];
-  for (const workers of config.workers) for (const alg of config.algs) plans.push({ alg, workers, db: 'sqlite' });
-  if (config.postgres_url) for (const workers of config.postgres_workers) for (const alg of config.algs) plans.push({ alg, workers, db: 'postgres' });
+  if (config.sqlite) for (const workers of config.workers) for (const alg of config.algs) plans.push({ alg, workers, db: 'sqlite' });
+  if (config.postgres_url) for (const workers of config.postgres_workers) for (const alg of config.postgres_algs) plans.push({ alg, workers, db: 'postgres' });
   const scenarios = [];
   for (const plan of plans) scenarios.push(await runScenario(config, plan));
 
