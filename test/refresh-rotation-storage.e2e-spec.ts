@@ -1,4 +1,5 @@
 import Sqlite from 'better-sqlite3';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { join } from 'node:path';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -80,6 +81,30 @@ describe('refresh rotation on durable SQLite', () => {
       const afterReuse = await refreshAtTokenEndpoint(t.api, client, winners[0]!.body.refresh_token);
       expect(afterReuse.status).toBe(400);
       expect(afterReuse.body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('with ES256 (signed on the event loop, not the thread pool)', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { JWT_ALG: 'ES256' } });
+    });
+    afterAll(() => t.close());
+
+    it('issues access tokens that verify against the published JWKS along a chain', async () => {
+      const client = await createClient(t.api, { public: false });
+      const user = await createUser(t.api);
+      const jwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
+      let { refreshToken } = await login(t.api, user, client);
+      for (let i = 0; i < 3; i++) {
+        const response = await refreshAtTokenEndpoint(t.api, client, refreshToken);
+        expect(response.status).toBe(200);
+        const { payload, protectedHeader } = await jwtVerify(response.body.access_token, jwks, { algorithms: ['ES256'], audience: 'lemonApp' });
+        expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+        expect(payload.sub).toBe(user.id);
+        refreshToken = response.body.refresh_token;
+      }
     });
   });
 });

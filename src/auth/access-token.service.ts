@@ -81,7 +81,7 @@ export class AccessTokenService {
     };
   }
 
-  /** Signs on the libuv thread pool, off the event loop. */
+  /** RS256 signs on the libuv thread pool, off the event loop; see compact-jws.ts. */
   async sign(prepared: PreparedAccessToken): Promise<string> {
     const key = this.keys.signingKey();
     return signCompactJws(this.protectedHeader(key), prepared.claims, key.alg, key.keyObject);
