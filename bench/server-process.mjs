@@ -142,10 +142,16 @@ export async function startServer({ appDir, alg, workers, databaseUrl, extraEnv 
   const log = () => safeRead(logFile).split('\n').slice(-40).join('\n');
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exited) throw new Error(`the server exited before answering (${JSON.stringify(exited)}):\n${log()}`);
+    if (exited) {
+      const message = `the server exited before answering (${JSON.stringify(exited)}):\n${log()}`;
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(message);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the server did not answer within ${readyTimeoutMs} ms:\n${log()}`);
+      const message = `the server did not answer within ${readyTimeoutMs} ms:\n${log()}`;
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(message);
     }
     try {
       const response = await fetch(`${baseUrl}/.well-known/jwks.json`);
