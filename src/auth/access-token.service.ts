@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
-import { SigningKeyService } from './keys/signing-key.service.js';
+import { encodeProtectedHeader, signCompactJws } from './keys/compact-jws.js';
+import { SigningKeyService, type ActiveSigningKey } from './keys/signing-key.service.js';
 
 /** Claims of an access token, as the default profile writes them. */
 export interface AccessTokenClaims extends JWTPayload {
@@ -46,6 +47,8 @@ export interface VerifyOptions {
 /** Builds, signs and verifies JWT access tokens. */
 @Injectable()
 export class AccessTokenService {
+  private encodedHeader?: { key: ActiveSigningKey; value: string };
+
   constructor(
     private readonly keys: SigningKeyService,
     private readonly clock: Clock,
@@ -78,11 +81,19 @@ export class AccessTokenService {
     };
   }
 
-  /** Signs on the libuv thread pool (WebCrypto), off the event loop. */
+  /** RS256 signs on the libuv thread pool, off the event loop; see compact-jws.ts. */
   async sign(prepared: PreparedAccessToken): Promise<string> {
     const key = this.keys.signingKey();
-    const typ = this.config.accessTokenProfile === 'rfc9068' ? 'at+jwt' : 'JWT';
-    return new SignJWT(prepared.claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).sign(key.privateKey);
+    return signCompactJws(this.protectedHeader(key), prepared.claims, key.alg, key.keyObject);
+  }
+
+  /** The encoded header is the same for every token of a key: built once per key. */
+  private protectedHeader(key: ActiveSigningKey): string {
+    if (this.encodedHeader?.key !== key) {
+      const typ = this.config.accessTokenProfile === 'rfc9068' ? 'at+jwt' : 'JWT';
+      this.encodedHeader = { key, value: encodeProtectedHeader({ alg: key.alg, kid: key.kid, typ }) };
+    }
+    return this.encodedHeader.value;
   }
 
   /**

@@ -14,6 +14,7 @@ import { WebhookSubscriptionEntity } from '../webhook/webhook-subscription.entit
 import { Setting } from './setting.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
 import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
+import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
 
 export const ENTITIES = [
   Client,
@@ -27,7 +28,7 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400];
+export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400, RefreshTokenSuccessorIndex1764000000700];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {

@@ -7,6 +7,7 @@ import { Database } from './database.js';
 import { runMigrationsExclusively } from './migration-lock.js';
 import { Setting } from './setting.entity.js';
 import { SettingsService } from './settings.service.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 @Global()
 @Module({
@@ -22,7 +23,7 @@ import { SettingsService } from './settings.service.js';
     }),
     TypeOrmModule.forFeature([Setting]),
   ],
-  providers: [Database, SettingsService],
+  providers: [Database, SettingsService, SqliteCheckpointer],
   exports: [Database, SettingsService],
 })
 export class DatabaseModule {}

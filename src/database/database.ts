@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 
 export type Row = Record<string, unknown>;
 
@@ -28,18 +29,30 @@ export interface Transaction {
  * transactions on it into nested savepoints of one. So transactions here are queued one
  * at a time per process, and open with BEGIN IMMEDIATE so that writers in other
  * processes wait for the file lock (busy timeout) instead of failing halfway.
+ *
+ * On SQLite, statements run straight on the better-sqlite3 connection TypeORM opened,
+ * prepared once per SQL string: the driver is synchronous, and TypeORM's per-query
+ * machinery (subscriber broadcasts, logging hooks, several awaits) cost more than the
+ * statement itself on the refresh path. With query logging on, TypeORM runs them, so the
+ * log stays complete.
  */
 @Injectable()
 export class Database {
   readonly kind: 'sqlite' | 'postgres';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly placeholderCache = new Map<string, string>();
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly direct: boolean;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const logging = dataSource.options.logging;
+    const logsQueries = logging === true || logging === 'all' || (Array.isArray(logging) && logging.includes('query'));
+    this.direct = dataSource.options.type === 'better-sqlite3' && !logsQueries;
   }
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.direct) return this.runDirect(sql, params) as T[];
     if (this.kind === 'sqlite') return (await this.dataSource.query(sql, params)) as T[];
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -76,6 +89,7 @@ export class Database {
 
   private async sqliteTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
+    if (this.direct) return this.directTransaction(runner, work);
     await runner.query('BEGIN IMMEDIATE');
     try {
       const result = await work(this.wrap(runner));
@@ -84,6 +98,52 @@ export class Database {
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
       throw error;
+    }
+  }
+
+  private async directTransaction<T>(runner: QueryRunner, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.runDirect('BEGIN IMMEDIATE', []);
+    try {
+      const result = await work({
+        manager: runner.manager,
+        query: <R extends Row>(sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params) as R[]),
+        execute: (sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params, true) as number),
+        // BEGIN IMMEDIATE already holds the database's write lock.
+        lock: () => Promise.resolve(),
+      });
+      this.runDirect('COMMIT', []);
+      return result;
+    } catch (error) {
+      try {
+        this.runDirect('ROLLBACK', []);
+      } catch {
+        // no transaction left to roll back (SQLite may have ended it on the error)
+      }
+      throw error;
+    }
+  }
+
+  /** Rows for a reader, else the number of changed rows when `changes` is asked for. */
+  private runDirect(sql: string, params: unknown[], changes = false): Row[] | number {
+    const bound = params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+    try {
+      let statement = this.statements.get(sql);
+      if (statement === undefined) {
+        const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+        statement = connection.prepare(sql);
+        // Application SQL is a fixed set of strings; the cap only guards against a leak.
+        if (this.statements.size >= 500) this.statements.clear();
+        this.statements.set(sql, statement);
+      }
+      if (statement.reader) {
+        const rows = statement.all(...bound) as Row[];
+        return changes ? rows.length : rows;
+      }
+      const result = statement.run(...bound);
+      return changes ? result.changes : [];
+    } catch (error) {
+      // The same error type TypeORM raises, so callers need not know which path ran.
+      throw new QueryFailedError(sql, bound, error as Error);
     }
   }
 

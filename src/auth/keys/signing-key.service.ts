@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type JWK } from 'jose';
+import { KeyObject } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
@@ -12,6 +13,8 @@ export interface ActiveSigningKey {
   kid: string;
   alg: JwtAlgorithm;
   privateKey: CryptoKey;
+  /** The same key for node:crypto, which signs on the thread pool without WebCrypto's per-call checks. */
+  keyObject: KeyObject;
 }
 
 export interface PublicJwk extends JWK {
@@ -132,6 +135,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     }
     if (row.kid === this.current?.kid) return;
     const pem = this.box.openText(row.privateKeySealed, `signing-key:${row.kid}`);
-    this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey: (await importPKCS8(pem, row.alg)) as CryptoKey };
+    const privateKey = (await importPKCS8(pem, row.alg)) as CryptoKey;
+    this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey, keyObject: KeyObject.from(privateKey) };
   }
 }

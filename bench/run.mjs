@@ -1,0 +1,389 @@
+#!/usr/bin/env node
+// `npm run bench`: builds, starts the server on a fresh database with production
+// settings, provisions clients and users, runs refresh chains against /oauth/token and
+// /api/auth/refresh, measures the machine's signing ceiling and, when PEER_BENCH_DIR is
+// set, the peer, all in one run. Prints one JSON summary on stdout (progress goes to
+// stderr) and rewrites the generated block of bench/RESULTS.md. Options: bench/README.md.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, release, platform, arch } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { provision, loginTokens, routeExists, http } from './provision.mjs';
+import { checkTargets, writeResults } from './report.mjs';
+import { freePort, machineCpu, resetPeakRss, sampleTree, startServer } from './server-process.mjs';
+import { signCeiling } from './sign-ceiling.mjs';
+import { startReceiver, steadyRateProbe } from './webhook-probe.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const workDir = join(root, 'bench/.work');
+
+function log(message) {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function readConfig() {
+  const env = process.env;
+  const quick = env.BENCH_QUICK === '1' || process.argv.includes('--quick');
+  const num = (name, fallback) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+    return value;
+  };
+  const list = (name, fallback) => (env[name] ? env[name].split(',').map((item) => item.trim()).filter(Boolean) : fallback);
+  const appDir = resolve(env.BENCH_APP_DIR ?? root);
+  return {
+    quick,
+    label: env.BENCH_LABEL ?? '',
+    app_dir: appDir,
+    app_dir_note: appDir === root ? 'dist/ of this checkout' : appDir,
+    build: env.BENCH_SKIP_BUILD !== '1' && appDir === root,
+    concurrency: num('BENCH_CONCURRENCY', 32),
+    duration_s: num('BENCH_DURATION', quick ? 5 : 15),
+    duration_c1_s: num('BENCH_DURATION_C1', quick ? 3 : 10),
+    warmup_s: num('BENCH_WARMUP', quick ? 1 : 3),
+    algs: list('BENCH_ALGS', ['RS256', 'ES256']),
+    modes: list('BENCH_MODES', ['form', 'body']),
+    workers: list('BENCH_WORKERS', [env.WORKERS ?? '1']).map(Number),
+    sqlite: env.BENCH_SQLITE !== 'off',
+    postgres_url: env.BENCH_POSTGRES_URL,
+    postgres_workers: list('BENCH_POSTGRES_WORKERS', ['2']).map(Number),
+    postgres_algs: list('BENCH_POSTGRES_ALGS', ['RS256']),
+    webhooks: env.BENCH_WEBHOOKS !== 'off',
+    webhook_rate: num('BENCH_WEBHOOK_RATE', 500),
+    webhook_seconds: num('BENCH_WEBHOOK_DURATION', quick ? 5 : 10),
+    ceiling_s: num('BENCH_CEILING_SECONDS', quick ? 1 : 2),
+    peer_dir: env.PEER_BENCH_DIR ? resolve(env.PEER_BENCH_DIR) : undefined,
+    cpu_prof_dir: env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined,
+    // Extra variables for the server, e.g. "UV_THREADPOOL_SIZE=2,DATABASE_POOL_SIZE=20".
+    server_env: Object.fromEntries(list('BENCH_SERVER_ENV', []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+    results_file: resolve(env.BENCH_RESULTS_FILE ?? join(root, 'bench/RESULTS.md')),
+    write_results: env.BENCH_WRITE_RESULTS !== '0',
+  };
+}
+
+function machineInfo() {
+  const list = cpus();
+  return {
+    cpu_model: list[0]?.model?.trim() ?? 'unknown',
+    cores: list.length,
+    memory_gb: totalmem() / 1024 ** 3,
+    platform: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+    loadavg_start: loadavg(),
+  };
+}
+
+function git(args) {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function runNode(args, { env = {}, cwd = root } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+function lastJsonLine(text) {
+  const line = text.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (!line) throw new Error('no JSON output');
+  return JSON.parse(line);
+}
+
+const round = (value, digits = 2) => Number(value.toFixed(digits));
+
+/** One closed-loop load run (the load generator in its own process) with the server's CPU and memory. */
+async function loadRun(server, { mode, concurrency, duration, warmup, client, tokens }) {
+  mkdirSync(workDir, { recursive: true });
+  const tokensFile = join(workDir, `tokens-${randomUUID()}.json`);
+  writeFileSync(tokensFile, JSON.stringify(tokens), { mode: 0o600 });
+  const path = mode === 'form' ? '/oauth/token' : '/api/auth/refresh';
+  const before = sampleTree(server.pid);
+  server.lifetimePeak = Math.max(server.lifetimePeak ?? 0, before.peak_rss_mb);
+  const peakReset = resetPeakRss(server.pid);
+  const machine0 = machineCpu();
+  const started = Date.now();
+  const args = [
+    join(here, 'load-generator.mjs'),
+    '--url', `${server.baseUrl}${path}`,
+    '--tokens', tokensFile,
+    '--concurrency', String(concurrency),
+    '--duration', String(duration),
+    '--warmup', String(warmup),
+    '--mode', mode,
+    ...(mode === 'form' ? ['--client-id', client.clientId, '--client-secret', client.clientSecret] : []),
+  ];
+  const { stdout, stderr } = await runNode(args).finally(() => rmSync(tokensFile, { force: true }));
+  const wall = (Date.now() - started) / 1000;
+  const after = sampleTree(server.pid);
+  const machine1 = machineCpu();
+  server.lifetimePeak = Math.max(server.lifetimePeak, after.peak_rss_mb);
+  let result;
+  try {
+    result = lastJsonLine(stdout);
+  } catch {
+    throw new Error(`load generator gave no result: ${stderr.slice(0, 500)}`);
+  }
+  const serverCpu = after.cpu_s - before.cpu_s;
+  const mainCpu = after.main_thread_cpu_s - before.main_thread_cpu_s;
+  // Every refresh the server answered during the run, warm-up included, for CPU per refresh.
+  const answered = result.ok + result.warmupOk + result.lateOk;
+  const machineBusy = (machine1.busy_s - machine0.busy_s) / wall;
+  const loadgenCpu = result.client_cpu_s / wall;
+  return {
+    ...result,
+    url: path,
+    server_cpu_s: round(serverCpu),
+    server_cpu_util: round(serverCpu / wall),
+    server_main_thread_util: round(mainCpu / wall),
+    // CPU time per refresh hardly depends on what else runs on the machine: the figure to
+    // compare across runs on a busy machine.
+    server_cpu_ms_per_refresh: answered > 0 ? round((serverCpu * 1000) / answered, 3) : null,
+    main_thread_ms_per_refresh: answered > 0 ? round((mainCpu * 1000) / answered, 3) : null,
+    loadgen_cpu_util: round(loadgenCpu),
+    machine_busy_cores: round(machineBusy),
+    other_cpu_cores: round(Math.max(0, machineBusy - serverCpu / wall - loadgenCpu)),
+    window_peak_rss_mb: peakReset ? round(after.peak_rss_mb, 1) : null,
+    server_rss_end_mb: round(after.rss_mb, 1),
+    server_processes: after.processes,
+  };
+}
+
+async function webhookFigures(server, fixture, config, offRun) {
+  const available = await routeExists(server.baseUrl, '/api/webhooks', server.adminKey);
+  if (!available) return { available: false, reason: 'POST /api/webhooks answers 404: the webhook module is not in this build' };
+  const receiver = await startReceiver();
+  try {
+    const created = await http(server.baseUrl, '/api/webhooks', {
+      adminKey: server.adminKey,
+      json: { url: receiver.url, events: ['token.refreshed'], description: 'bench receiver' },
+    });
+    if (created.status !== 201) return { available: true, error: `subscription refused: ${created.status} ${created.text.slice(0, 200)}` };
+    log('webhooks on: form C=' + config.concurrency);
+    const receivedBefore = receiver.received;
+    const tokens = await loginTokens(server, fixture, fixture.confidential, config.concurrency);
+    const onRun = await loadRun(server, {
+      mode: 'form',
+      concurrency: config.concurrency,
+      duration: config.duration_s,
+      warmup: config.warmup_s,
+      client: fixture.confidential,
+      tokens,
+    });
+    const receivedDuring = receiver.received - receivedBefore;
+    log(`webhooks on: ${onRun.rps} rps; steady ${config.webhook_rate}/s for ${config.webhook_seconds} s`);
+    // Let the dispatcher drain the backlog of the saturating run before timing events.
+    const drainUntil = Date.now() + 30_000;
+    let last = -1;
+    while (Date.now() < drainUntil && receiver.received !== last) {
+      last = receiver.received;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const steadyTokens = await loginTokens(server, fixture, fixture.confidential, config.concurrency);
+    const steady = await steadyRateProbe({
+      baseUrl: server.baseUrl,
+      client: fixture.confidential,
+      tokens: steadyTokens,
+      rate: config.webhook_rate,
+      seconds: config.webhook_seconds,
+      receiver,
+    });
+    return { available: true, off_c32: offRun ?? null, on_c32: onRun, received_during_c32: receivedDuring, steady };
+  } catch (error) {
+    return { available: true, error: error.message };
+  } finally {
+    await receiver.close();
+  }
+}
+
+async function runScenario(config, { alg, workers, db }) {
+  const name = `${alg}, ${db === 'sqlite' ? 'SQLite (durable, WAL + synchronous=NORMAL)' : 'PostgreSQL'}, WORKERS=${workers}`;
+  const scenario = { name, alg, db, workers_requested: workers, runs: [], notes: [] };
+  let databaseUrl;
+  let dropDatabase = async () => {};
+  if (db === 'postgres') ({ databaseUrl, dropDatabase } = await scratchPostgres(config.postgres_url));
+  const nodeArgs = config.cpu_prof_dir ? ['--cpu-prof', '--cpu-prof-dir', config.cpu_prof_dir] : [];
+  log(`scenario: ${name}`);
+  let server;
+  try {
+    server = await startServer({ appDir: config.app_dir, alg, workers, databaseUrl, nodeArgs, extraEnv: config.server_env });
+  } catch (error) {
+    await dropDatabase();
+    scenario.error = error.message;
+    log(`scenario failed: ${error.message.split('\n')[0]}`);
+    return scenario;
+  }
+  try {
+    const fixture = await provision(server);
+    scenario.processes = sampleTree(server.pid).processes;
+    if (workers > 1 && scenario.processes < workers + 1) {
+      scenario.workers_note = 'this build runs a single process: WORKERS is not implemented in it';
+    }
+    let formC32;
+    for (const mode of config.modes) {
+      const path = mode === 'form' ? '/oauth/token' : '/api/auth/refresh';
+      if (mode === 'body' && !(await routeExists(server.baseUrl, path))) {
+        scenario.notes.push('Body mode skipped: POST /api/auth/refresh answers 404 in this build (the route comes from another branch).');
+        log('body mode skipped: POST /api/auth/refresh answers 404');
+        continue;
+      }
+      const client = mode === 'form' ? fixture.confidential : fixture.public;
+      for (const [concurrency, duration] of [
+        [config.concurrency, config.duration_s],
+        [1, config.duration_c1_s],
+      ]) {
+        if (duration <= 0) continue;
+        const tokens = await loginTokens(server, fixture, client, concurrency);
+        log(`${mode} C=${concurrency} for ${duration} s`);
+        const run = await loadRun(server, { mode, concurrency, duration, warmup: config.warmup_s, client, tokens });
+        log(`  ${run.rps} rps, p50 ${run.p50_ms} ms, p99 ${run.p99_ms} ms, errors ${run.errors}, server ${run.server_cpu_util} cores (${run.server_cpu_ms_per_refresh} ms/refresh, main thread ${run.main_thread_ms_per_refresh}), others ${run.other_cpu_cores} cores`);
+        if (run.errors > 0) scenario.notes.push(`${mode} C=${concurrency}: ${run.errors} errors, e.g. ${JSON.stringify(run.errorSamples[0])}`);
+        scenario.runs.push(run);
+        if (mode === 'form' && concurrency === config.concurrency) formC32 = run;
+      }
+    }
+    if (config.webhooks && db === 'sqlite' && workers === 1 && alg === config.algs[0]) {
+      scenario.webhooks = await webhookFigures(server, fixture, config, formC32);
+      if (scenario.webhooks.available === false) log(`webhooks: ${scenario.webhooks.reason}`);
+    }
+    const final = sampleTree(server.pid);
+    scenario.peak_rss_mb = round(Math.max(server.lifetimePeak ?? 0, final.peak_rss_mb), 1);
+    scenario.load_peak_rss_mb = round(Math.max(0, ...scenario.runs.map((r) => r.window_peak_rss_mb ?? 0)), 1);
+    if (server.exited) throw new Error(`the server died: ${JSON.stringify(server.exited)}\n${server.log()}`);
+  } catch (error) {
+    scenario.error = `${error.message}\n${server.log().slice(-2000)}`;
+    log(`scenario failed: ${error.message}`);
+  } finally {
+    await server.stop();
+    await dropDatabase();
+  }
+  return scenario;
+}
+
+/** A database of its own on the given PostgreSQL server, dropped afterwards. */
+async function scratchPostgres(baseUrl) {
+  const { default: pg } = await import('pg');
+  const name = `rts_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    dropDatabase: async () => {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The peer's own script (server + the same load generator), C and C=1, on a free port. */
+async function runPeer(config) {
+  const script = join(config.peer_dir, 'run-peer.sh');
+  if (!existsSync(script) || !existsSync(join(config.peer_dir, 'node_modules'))) {
+    return { error: `${config.peer_dir} has no run-peer.sh or no node_modules (run npm ci there)` };
+  }
+  const peer = {};
+  for (const [key, concurrency, duration] of [
+    ['c32', config.concurrency, config.duration_s],
+    ['c1', 1, config.duration_c1_s],
+  ]) {
+    if (duration <= 0) continue;
+    log(`peer C=${concurrency} for ${duration} s`);
+    const port = await freePort();
+    const machine0 = machineCpu();
+    const started = Date.now();
+    const { stdout, stderr, code } = await new Promise((resolvePromise, reject) => {
+      const child = spawn('bash', [script, '--concurrency', String(concurrency), '--duration', String(duration), '--warmup', String(config.warmup_s)], {
+        cwd: config.peer_dir,
+        env: { ...process.env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.stderr.on('data', (chunk) => (err += chunk));
+      child.once('error', reject);
+      child.once('exit', (exitCode) => resolvePromise({ stdout: out, stderr: err, code: exitCode }));
+    });
+    const wall = (Date.now() - started) / 1000;
+    try {
+      const result = lastJsonLine(stdout);
+      const machine1 = machineCpu();
+      result.machine_busy_cores_whole_script = round((machine1.busy_s - machine0.busy_s) / wall);
+      const answered = result.ok + result.warmupOk + result.lateOk;
+      result.server_cpu_ms_per_refresh = answered > 0 ? round((result.server_cpu_s * 1000) / answered, 3) : null;
+      peer[key] = result;
+      log(`  peer ${result.rps} rps, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, errors ${result.errors}`);
+    } catch {
+      peer[key] = { error: `run-peer.sh exited ${code}: ${stderr.slice(0, 500)}` };
+    }
+  }
+  if (peer.c32?.error) peer.error = peer.c32.error;
+  return peer;
+}
+
+async function main() {
+  const config = readConfig();
+  const machine = machineInfo();
+  log(`config: ${JSON.stringify({ ...config, postgres_url: config.postgres_url ? '(set)' : undefined })}`);
+  if (config.build) {
+    log('npm run build');
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  if (!existsSync(join(config.app_dir, 'dist/main.js'))) throw new Error(`${config.app_dir}/dist/main.js is missing: build first`);
+
+  log('signing ceiling');
+  const ceiling = [];
+  if (config.ceiling_s > 0) for (const alg of [...new Set(['RS256', ...config.algs])]) ceiling.push(await signCeiling(alg, config.ceiling_s));
+
+  const peer = config.peer_dir ? await runPeer(config) : undefined;
+
+  const plans = [];
+  if (config.sqlite) for (const workers of config.workers) for (const alg of config.algs) plans.push({ alg, workers, db: 'sqlite' });
+  if (config.postgres_url) for (const workers of config.postgres_workers) for (const alg of config.postgres_algs) plans.push({ alg, workers, db: 'postgres' });
+  const scenarios = [];
+  for (const plan of plans) scenarios.push(await runScenario(config, plan));
+
+  const summary = {
+    finished_at: new Date().toISOString(),
+    commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
+    dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+    machine: { ...machine, loadavg_end: loadavg() },
+    config: { ...config, postgres_url: config.postgres_url ? '(set)' : undefined },
+    ceiling,
+    peer,
+    scenarios,
+  };
+  summary.targets = checkTargets(summary);
+  mkdirSync(workDir, { recursive: true });
+  writeFileSync(join(workDir, 'last-run.json'), JSON.stringify(summary, null, 2));
+  if (config.write_results) {
+    writeResults(config.results_file, summary);
+    log(`wrote ${config.results_file}`);
+  }
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+main().catch((error) => {
+  log(`failed: ${error.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { Database } from './database.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+
+describe('Database on SQLite (statements straight on the better-sqlite3 connection)', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let db: Database;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rts-db-'));
+    dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), enableWAL: true, logging: ['error'] });
+    await dataSource.initialize();
+    db = new Database(dataSource);
+    await dataSource.query('CREATE TABLE items (id TEXT PRIMARY KEY, flag BOOLEAN NOT NULL, n INTEGER)');
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits a transaction, counts changed rows and reads its own writes', async () => {
+    const changed = await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', ['a', true, 1]);
+      await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', ['b', false, 2]);
+      expect(await tx.query('SELECT id FROM items ORDER BY id')).toEqual([{ id: 'a' }, { id: 'b' }]);
+      return tx.execute('UPDATE items SET n = n + 10 WHERE n > ?', [0]);
+    });
+    expect(changed).toBe(2);
+    expect(await db.query('SELECT id, flag, n FROM items ORDER BY id')).toEqual([
+      { id: 'a', flag: 1, n: 11 },
+      { id: 'b', flag: 0, n: 12 },
+    ]);
+    expect(await db.transaction((tx) => tx.execute('UPDATE items SET n = 0 WHERE id = ?', ['missing']))).toBe(0);
+  });
+
+  it('rolls everything back when the work fails, and raises TypeORM\'s QueryFailedError for SQL errors', async () => {
+    await db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true]));
+    const failing = db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['b', true]);
+      await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true]);
+    });
+    await expect(failing).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(db.transaction(async () => { throw new Error('business rule'); })).rejects.toThrow('business rule');
+    expect(await db.query('SELECT id FROM items')).toEqual([{ id: 'a' }]);
+  });
+
+  it('runs queued transactions one at a time, in order', async () => {
+    const order: string[] = [];
+    await Promise.all(
+      ['1', '2', '3'].map((id) =>
+        db.transaction(async (tx) => {
+          order.push(`begin ${id}`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', [id, false]);
+          order.push(`end ${id}`);
+        }),
+      ),
+    );
+    expect(order).toEqual(['begin 1', 'end 1', 'begin 2', 'end 2', 'begin 3', 'end 3']);
+  });
+
+  it('checkpoints the WAL into the database file from a background thread', async () => {
+    const checkpointer = new SqliteCheckpointer(dataSource);
+    checkpointer.onModuleInit();
+    try {
+      const file = join(dir, 'db.sqlite');
+      const before = statSync(file).size;
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < 300; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
+      });
+      // Far below the connection's own checkpoint threshold: only the background thread copies pages.
+      const deadline = Date.now() + 5000;
+      while (statSync(file).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(statSync(file).size).toBeGreaterThan(before + 100_000);
+    } finally {
+      await checkpointer.onApplicationShutdown();
+    }
+  });
+});

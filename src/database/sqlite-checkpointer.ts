@@ -1,0 +1,79 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
+
+/** How often the background thread copies the WAL back into the database file. */
+const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * The connection's own automatic checkpoint, kept as a backstop: it runs only when the WAL
+ * has grown past this many pages, and then finds most of the work already done.
+ */
+const FOREGROUND_CHECKPOINT_PAGES = 4000;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { timeout: 0 });
+db.pragma('synchronous = NORMAL');
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // SQLITE_BUSY: another checkpoint is running; the next tick catches up.
+  }
+}, workerData.intervalMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. By default the connection that
+ * commits also checkpoints (every 1000 WAL pages: a copy into the database file and two
+ * fsyncs, on the request's own thread), which under load took about half of every COMMIT
+ * and stalled the loop for tens of milliseconds at a time. A worker thread with its own
+ * connection now runs passive checkpoints every 100 ms. Durability is unchanged: commits
+ * still append to the WAL exactly as before (synchronous=NORMAL), and a checkpoint syncs the
+ * same way whichever connection runs it.
+ */
+@Injectable()
+export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SqliteCheckpointer.name);
+  private worker?: Worker;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    if (this.dataSource.options.type !== 'better-sqlite3') return;
+    const file = this.dataSource.options.database;
+    if (typeof file !== 'string' || file === ':memory:' || file === '') return;
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    connection.pragma(`wal_autocheckpoint = ${FOREGROUND_CHECKPOINT_PAGES}`);
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+    this.worker.unref();
+    this.worker.on('error', (error) => {
+      // The connection's own checkpoint still runs (less often), so this is not fatal.
+      this.logger.error(`WAL checkpoint thread stopped: ${error.message}`);
+      connection.pragma('wal_autocheckpoint = 1000');
+      this.worker = undefined;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage('stop');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await worker.terminate();
+  }
+}

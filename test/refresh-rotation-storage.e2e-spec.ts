@@ -1,0 +1,110 @@
+import Sqlite from 'better-sqlite3';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { join } from 'node:path';
+import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture, type UserFixture } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * The rotation guarantees, through the storage path the benchmark work changed (statements on
+ * the SQLite connection directly, WAL checkpoints on a background thread, the successor index).
+ */
+describe('refresh rotation on durable SQLite', () => {
+  describe('with a grace window', () => {
+    let t: TestApp;
+    let client: ClientFixture;
+    let user: UserFixture;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '10' } });
+      client = await createClient(t.api, { public: false });
+      user = await createUser(t.api);
+    });
+    afterAll(() => t.close());
+
+    it('gives every one of several simultaneous refreshes of one token the same successor', async () => {
+      const { refreshToken } = await login(t.api, user, client);
+      const responses = await Promise.all(Array.from({ length: 8 }, () => refreshAtTokenEndpoint(t.api, client, refreshToken)));
+      expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+      expect(new Set(responses.map((r) => r.body.refresh_token)).size).toBe(1);
+      expect(new Set(responses.map((r) => r.body.access_token)).size).toBe(8);
+      const next = await refreshAtTokenEndpoint(t.api, client, responses[0]!.body.refresh_token);
+      expect(next.status).toBe(200);
+    });
+
+    it('keeps at most one sealed successor per family along a chain, and stays fully readable from the file', async () => {
+      const { refreshToken, refreshTokenId } = await login(t.api, user, client);
+      let current = refreshToken;
+      for (let i = 0; i < 30; i++) {
+        const response = await refreshAtTokenEndpoint(t.api, client, current);
+        expect(response.status).toBe(200);
+        current = response.body.refresh_token;
+      }
+      // A second connection reads what the server committed (WAL included).
+      const file = new Sqlite(join(t.dataDir, 'refresh-tokens.sqlite'), { readonly: true });
+      try {
+        const rows = file
+          .prepare('SELECT generation, consumed_at, successor_sealed FROM refresh_tokens WHERE family_id = ? ORDER BY generation')
+          .all(refreshTokenId) as { generation: number; consumed_at: number | null; successor_sealed: string | null }[];
+        expect(rows).toHaveLength(31);
+        expect(rows.filter((row) => row.consumed_at === null).map((row) => row.generation)).toEqual([30]);
+        // Only the token consumed last still holds its (unused) successor for the grace window.
+        expect(rows.filter((row) => row.successor_sealed !== null).map((row) => row.generation)).toEqual([29]);
+        const plan = file.prepare('EXPLAIN QUERY PLAN UPDATE refresh_tokens SET successor_sealed = NULL WHERE successor_id = ? AND successor_sealed IS NOT NULL').all('x') as { detail: string }[];
+        expect(plan.map((step) => step.detail).join(' ')).toContain('USING INDEX idx_refresh_tokens_sealed_successor');
+      } finally {
+        file.close();
+      }
+    });
+  });
+
+  describe('without a grace window', () => {
+    let t: TestApp;
+    let client: ClientFixture;
+    let user: UserFixture;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
+      client = await createClient(t.api, { public: false });
+      user = await createUser(t.api);
+    });
+    afterAll(() => t.close());
+
+    it('lets exactly one of several simultaneous refreshes win, and the losers revoke the family', async () => {
+      const { refreshToken } = await login(t.api, user, client);
+      const responses = await Promise.all(Array.from({ length: 8 }, () => refreshAtTokenEndpoint(t.api, client, refreshToken)));
+      const winners = responses.filter((r) => r.status === 200);
+      expect(winners).toHaveLength(1);
+      for (const loser of responses.filter((r) => r.status !== 200)) {
+        expect(loser.status).toBe(400);
+        expect(loser.body.error).toBe('invalid_grant');
+      }
+      const afterReuse = await refreshAtTokenEndpoint(t.api, client, winners[0]!.body.refresh_token);
+      expect(afterReuse.status).toBe(400);
+      expect(afterReuse.body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('with ES256 (signed on the event loop, not the thread pool)', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { JWT_ALG: 'ES256' } });
+    });
+    afterAll(() => t.close());
+
+    it('issues access tokens that verify against the published JWKS along a chain', async () => {
+      const client = await createClient(t.api, { public: false });
+      const user = await createUser(t.api);
+      const jwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
+      let { refreshToken } = await login(t.api, user, client);
+      for (let i = 0; i < 3; i++) {
+        const response = await refreshAtTokenEndpoint(t.api, client, refreshToken);
+        expect(response.status).toBe(200);
+        const { payload, protectedHeader } = await jwtVerify(response.body.access_token, jwks, { algorithms: ['ES256'], audience: 'lemonApp' });
+        expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+        expect(payload.sub).toBe(user.id);
+        refreshToken = response.body.refresh_token;
+      }
+    });
+  });
+});
