@@ -72,8 +72,13 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     if (!worker) return;
     this.worker = undefined;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Referenced while we wait: with nothing else left to keep the event loop alive, an
+    // unreferenced wait would let the process exit in the middle of the shutdown hooks.
+    worker.ref();
     worker.postMessage('stop');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
     await worker.terminate();
   }
 }
