@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
+/** These specs read the SQLite file itself, so they run on SQLite even in the PostgreSQL pass. */
+const ON_SQLITE = { DATABASE_URL: undefined };
+
 /**
  * The rotation guarantees, through the storage path the benchmark work changed (statements on
  * the SQLite connection directly, WAL checkpoints on a background thread, the successor index).
@@ -15,7 +18,7 @@ describe('refresh rotation on durable SQLite', () => {
     let user: UserFixture;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '10' } });
+      t = await startTestApp({ env: { ...ON_SQLITE, REFRESH_REUSE_GRACE_SECONDS: '10' } });
       client = await createClient(t.api, { public: false });
       user = await createUser(t.api);
     });
@@ -63,7 +66,7 @@ describe('refresh rotation on durable SQLite', () => {
     let user: UserFixture;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
+      t = await startTestApp({ env: { ...ON_SQLITE, REFRESH_REUSE_GRACE_SECONDS: '0' } });
       client = await createClient(t.api, { public: false });
       user = await createUser(t.api);
     });
@@ -88,7 +91,7 @@ describe('refresh rotation on durable SQLite', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { JWT_ALG: 'ES256' } });
+      t = await startTestApp({ env: { ...ON_SQLITE, JWT_ALG: 'ES256' } });
     });
     afterAll(() => t.close());
 
