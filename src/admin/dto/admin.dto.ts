@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -35,26 +36,8 @@ export class CreateClientDto {
   public?: boolean;
 }
 
-export class UpdateClientDto {
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  audience?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Matches(SCOPE_TOKEN, { each: true, message: 'each scope must be a scope token (no spaces or quotes)' })
-  scopes?: string[];
-}
+/** Every field of a client but its kind (public or confidential), which is fixed at creation. */
+export class UpdateClientDto extends PartialType(OmitType(CreateClientDto, ['public'] as const)) {}
 
 export class CreateUserDto {
   @IsString()
