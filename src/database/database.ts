@@ -84,7 +84,8 @@ export class Database {
   private wrap(runner: QueryRunner): Transaction {
     return {
       manager: runner.manager,
-      query: async <T extends Row>(sql: string, params: unknown[] = []) => (await runner.query(this.dialect(sql), params)) as T[],
+      // The structured result: PostgreSQL's plain result of an UPDATE or DELETE (… RETURNING) is [rows, rowCount].
+      query: async <T extends Row>(sql: string, params: unknown[] = []) => ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[],
       execute: async (sql: string, params: unknown[] = []) => {
         const result = await runner.query(this.dialect(sql), params, true);
         return result.affected ?? 0;
