@@ -172,7 +172,7 @@ describe(`${database}, webhooks from two server processes on one database`, () =
 
   it('after SIGKILL mid-delivery, the other process sends the same events once the dead one’s leases run out', async () => {
     // Long enough that A's attempts are still in flight while B starts (lease = timeout + 5 s).
-    const timeoutMs = 10_000;
+    const timeoutMs = 12_000;
     const leaseMs = timeoutMs + 5_000;
     const events = 8;
     const deployment = await freshDeployment();
