@@ -113,7 +113,8 @@ describe('operations: health, metrics and OpenAPI', () => {
       await receiver.waitFor(2);
       // The second attempt's outcome is recorded just after the receiver answers it.
       let after = await scrape();
-      for (let i = 0; i < 50 && metricValue(after, 'webhook_attempts_total{outcome="success"}') - (metricValue(before, 'webhook_attempts_total{outcome="success"}') || 0) < 1; i++) {
+      // A series not yet scraped reads NaN: count it as 0, or the wait would end at once.
+      for (let i = 0; i < 50 && (metricValue(after, 'webhook_attempts_total{outcome="success"}') || 0) - (metricValue(before, 'webhook_attempts_total{outcome="success"}') || 0) < 1; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         after = await scrape();
       }

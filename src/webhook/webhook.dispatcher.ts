@@ -105,8 +105,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const gone = result.statusCode === 410;
-    this.metrics?.webhookAttempt(attemptOutcome(result));
-    if (succeeded) this.metrics?.webhookDelivered((this.clock.now() - delivery.occurredAt) / 1000);
+    const latencySeconds = (this.clock.now() - delivery.occurredAt) / 1000;
     let status: DeliveryStatus = 'succeeded';
     let nextRetryAt: number | null = null;
     if (!succeeded) {
@@ -132,6 +131,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       status,
       gone && delivery.eventType !== 'webhook.test' ? { disableSubscriptionId: delivery.subscriptionId } : {},
     );
+    // Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending.
+    this.metrics?.webhookAttempt(attemptOutcome(result));
+    if (succeeded) this.metrics?.webhookDelivered(latencySeconds);
     if (gone) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
     else if (status === 'failed') this.logger.warn(`Webhook delivery ${delivery.id} failed after ${delivery.attempts} attempts`);
   }
