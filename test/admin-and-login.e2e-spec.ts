@@ -1,3 +1,5 @@
+// e2e: black-box
+import { randomUUID } from 'node:crypto';
 import { createClient, createUser, login, refreshAtTokenEndpoint } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -63,10 +65,12 @@ describe('admin API and login', () => {
   });
 
   it('creates users without ever returning the password, and refuses a duplicate loginId', async () => {
-    const response = await t.api.post('/api/admin/users', { admin: true, json: { loginId: 'dup@example.com', password: 'long enough pw', roles: ['user', 'admin'] } });
+    // Unique per run: against a running deployment (npm run test:e2e:remote) the spec must be repeatable.
+    const loginId = `dup-${randomUUID()}@example.com`;
+    const response = await t.api.post('/api/admin/users', { admin: true, json: { loginId, password: 'long enough pw', roles: ['user', 'admin'] } });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ id: expect.any(String), loginId: 'dup@example.com', roles: ['user', 'admin'], disabled: false });
-    const again = await t.api.post('/api/admin/users', { admin: true, json: { loginId: 'dup@example.com', password: 'long enough pw' } });
+    expect(response.body).toEqual({ id: expect.any(String), loginId, roles: ['user', 'admin'], disabled: false });
+    const again = await t.api.post('/api/admin/users', { admin: true, json: { loginId, password: 'long enough pw' } });
     expect(again.status).toBe(409);
   });
 

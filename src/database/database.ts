@@ -150,7 +150,7 @@ export class Database {
   private wrap(runner: QueryRunner): Transaction {
     return {
       manager: runner.manager,
-      // Structured results: for UPDATE … RETURNING the PostgreSQL driver's plain result is [rows, count].
+      // The structured result: PostgreSQL's plain result of an UPDATE or DELETE (… RETURNING) is [rows, rowCount].
       query: async <T extends Row>(sql: string, params: unknown[] = []) => ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[],
       execute: async (sql: string, params: unknown[] = []) => {
         const result = await runner.query(this.dialect(sql), params, true);

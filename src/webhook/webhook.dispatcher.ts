@@ -130,6 +130,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       status,
       gone && delivery.eventType !== 'webhook.test' ? { disableSubscriptionId: delivery.subscriptionId } : {},
     );
+    // Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending.
     this.metrics?.webhookAttempt(attemptOutcome(result));
     if (succeeded) this.metrics?.webhookDelivered((attemptedAt + result.durationMs - delivery.occurredAt) / 1000);
     if (gone) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
