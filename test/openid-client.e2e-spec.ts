@@ -14,6 +14,10 @@ describe('openid-client 6 against the running app', () => {
   });
   afterAll(() => t.close());
 
+  /** RFC 8414 discovery (`algorithm: 'oauth2'`), over plain http on the loopback interface. */
+  const discover = (clientId: string, authentication: oauth.ClientAuth) =>
+    oauth.discovery(new URL(issuer), clientId, undefined, authentication, { algorithm: 'oauth2', execute: [oauth.allowInsecureRequests] });
+
   it.each([
     ['client_secret_basic', (secret: string) => oauth.ClientSecretBasic(secret)],
     ['client_secret_post', (secret: string) => oauth.ClientSecretPost(secret)],
@@ -21,10 +25,7 @@ describe('openid-client 6 against the running app', () => {
     const client = await createClient(t.api, { public: false });
     const user = await createUser(t.api);
     const first = await login(t.api, user, client);
-    const config = await oauth.discovery(new URL(issuer), client.clientId, undefined, authentication(client.clientSecret!), {
-      algorithm: 'oauth2',
-      execute: [oauth.allowInsecureRequests],
-    });
+    const config = await discover(client.clientId, authentication(client.clientSecret!));
     expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/oauth/token`);
     const tokens = await oauth.refreshTokenGrant(config, first.refreshToken);
     expect(tokens.token_type).toBe('bearer');
@@ -39,10 +40,7 @@ describe('openid-client 6 against the running app', () => {
     const client = await createClient(t.api, { public: true });
     const user = await createUser(t.api);
     const first = await login(t.api, user, client);
-    const config = await oauth.discovery(new URL(issuer), client.clientId, undefined, oauth.None(), {
-      algorithm: 'oauth2',
-      execute: [oauth.allowInsecureRequests],
-    });
+    const config = await discover(client.clientId, oauth.None());
     const tokens = await oauth.refreshTokenGrant(config, first.refreshToken);
     expect(tokens.access_token).toBeTruthy();
   });
@@ -51,10 +49,7 @@ describe('openid-client 6 against the running app', () => {
     const client = await createClient(t.api, { public: true });
     const user = await createUser(t.api);
     const first = await login(t.api, user, client);
-    const config = await oauth.discovery(new URL(issuer), client.clientId, undefined, oauth.None(), {
-      algorithm: 'oauth2',
-      execute: [oauth.allowInsecureRequests],
-    });
+    const config = await discover(client.clientId, oauth.None());
     await oauth.refreshTokenGrant(config, first.refreshToken);
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Still inside the default 10 s grace: the same successor comes back.

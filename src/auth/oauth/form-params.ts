@@ -2,6 +2,14 @@ import { DomainError } from '../../common/errors/domain-error.js';
 
 const MAX_PARAM_LENGTH = 4096;
 
+/** The parameters of an OAuth request body (form-urlencoded, or a JSON object). */
+export function formParams(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new DomainError('invalid_request', 'The request body must be form-urlencoded parameters');
+  }
+  return body as Record<string, unknown>;
+}
+
 /**
  * One OAuth request parameter (RFC 6749 §3.2): absent, or a single string. Parameters
  * sent more than once are refused, as the RFC requires; empty values count as absent.

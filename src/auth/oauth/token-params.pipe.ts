@@ -1,6 +1,6 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { formParam } from './form-params.js';
+import { formParam, formParams } from './form-params.js';
 
 export interface TokenParams {
   token: string;
@@ -15,10 +15,7 @@ export interface TokenParams {
 @Injectable()
 export class TokenParamsPipe implements PipeTransform<unknown, TokenParams> {
   transform(body: unknown): TokenParams {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new DomainError('invalid_request', 'The request body must be form-urlencoded parameters');
-    }
-    const params = body as Record<string, unknown>;
+    const params = formParams(body);
     const token = formParam(params, 'token');
     if (token === undefined) throw new DomainError('invalid_request', 'token is required');
     return { token, tokenTypeHint: formParam(params, 'token_type_hint') };

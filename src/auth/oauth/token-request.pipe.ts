@@ -1,6 +1,6 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { formParam, parseScope } from './form-params.js';
+import { formParam, formParams, parseScope } from './form-params.js';
 
 export interface RefreshTokenGrant {
   refreshToken: string;
@@ -14,10 +14,7 @@ export interface RefreshTokenGrant {
 @Injectable()
 export class TokenRequestPipe implements PipeTransform<unknown, RefreshTokenGrant> {
   transform(body: unknown): RefreshTokenGrant {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new DomainError('invalid_request', 'The request body must be form-urlencoded parameters');
-    }
-    const params = body as Record<string, unknown>;
+    const params = formParams(body);
     const grantType = formParam(params, 'grant_type');
     if (grantType === undefined) throw new DomainError('invalid_request', 'grant_type is required');
     if (grantType !== 'refresh_token') {

@@ -1,3 +1,4 @@
+import { PartialType, PickType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-events.js';
 import { MAX_WEBHOOK_URL_LENGTH } from '../webhook-target.policy.js';
@@ -26,19 +27,8 @@ export class CreateWebhookDto {
   clientId?: string;
 }
 
-export class UpdateWebhookDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_WEBHOOK_URL_LENGTH)
-  url?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
-  @IsIn(SUBSCRIBABLE_EVENTS, { each: true, message: EVENTS_MESSAGE })
-  events?: string[];
-
+/** `url` and `events` as at creation; `enabled`; a `description` that null clears. The owner never changes. */
+export class UpdateWebhookDto extends PartialType(PickType(CreateWebhookDto, ['url', 'events'] as const)) {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
