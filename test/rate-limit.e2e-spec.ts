@@ -135,6 +135,31 @@ describe('Rate limits on the token endpoint', () => {
   }, 30_000);
 });
 
+describe('Rate limits on the cookie-or-body refresh endpoints', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT: 'on', RATE_LIMIT_WINDOW: '2', RATE_LIMIT_REFRESH_PER_IP: '4' } });
+  });
+  afterAll(() => t.close());
+
+  it('counts both routes per IP, answers 429 with Retry-After, and recovers', async () => {
+    const refresh = (path: string, address?: string) => post(t, path, { json: { refreshToken: 'not-a-real-token' } }, address);
+    expect((await refresh('/api/auth/refresh')).status).toBe(401);
+    expect((await refresh('/api/jwt/refresh')).status).toBe(401);
+    expect((await refresh('/api/auth/refresh')).status).toBe(401);
+    expect((await refresh('/api/jwt/refresh')).status).toBe(401);
+    const limited = await refresh('/api/auth/refresh');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: 'rate_limited', message: expect.any(String) });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Another address counts on its own.
+    expect((await refresh('/api/auth/refresh', '127.0.0.3')).status).toBe(401);
+    await sleep(Number(limited.headers.get('retry-after')) * 1000 + 300);
+    expect((await refresh('/api/jwt/refresh')).status).toBe(401);
+  }, 30_000);
+});
+
 describe('RATE_LIMIT=off', () => {
   it('disables every limit', async () => {
     const t = await startTestApp({ env: { RATE_LIMIT: 'off', RATE_LIMIT_LOGIN_PER_ACCOUNT: '1', RATE_LIMIT_LOGIN_PER_IP: '1', RATE_LIMIT_REFRESH_PER_IP: '1' } });
