@@ -1,13 +1,12 @@
 import { jest } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from './support/api-client.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture } from './support/fixtures.js';
-import { ensureBuilt, freePort, RestartableServer } from './support/server-process.js';
+import { ensureBuilt, freePort, RestartableServer, sharedSecrets } from './support/server-process.js';
 import { answer, hang, WebhookReceiver } from './support/webhook-receiver.js';
 
 jest.setTimeout(180_000);
@@ -30,8 +29,7 @@ describe('Webhook delivery survives a crash', () => {
     Object.assign(env, {
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
-      ADMIN_API_KEY: randomBytes(24).toString('base64url'),
-      KEY_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
+      ...sharedSecrets(),
       RATE_LIMIT: 'off',
       LOG_LEVEL: 'warn',
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',

@@ -2,13 +2,13 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { bearerToken } from '../common/http/bearer-token.js';
 import { ADMIN_API_KEY } from './admin-api-key.js';
 
 /** True when the request carries the admin key as a Bearer token (compared in constant time). */
 export function hasAdminKey(request: FastifyRequest, adminKey: string): boolean {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string' || !/^bearer /i.test(header)) return false;
-  return constantTimeEqual(header.slice(7).trim(), adminKey);
+  const presented = bearerToken(request.headers.authorization);
+  return presented !== undefined && constantTimeEqual(presented, adminKey);
 }
 
 @Injectable()

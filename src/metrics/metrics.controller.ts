@@ -5,6 +5,7 @@ import { constantTimeEqual } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { MetricsService } from './metrics.service.js';
+import { bearerToken } from '../common/http/bearer-token.js';
 
 @ApiTags('operations')
 @Controller('metrics')
@@ -29,9 +30,7 @@ export class MetricsController {
   private authorize(request: FastifyRequest): void {
     const token = this.config.metricsToken;
     if (!token) return;
-    const header = request.headers.authorization;
-    const presented = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : '';
-    if (!constantTimeEqual(presented, token)) {
+    if (!constantTimeEqual(bearerToken(request.headers.authorization) ?? '', token)) {
       throw new DomainError('unauthorized', 'A valid metrics token is required', { challenge: 'Bearer realm="metrics"' });
     }
   }

@@ -10,10 +10,10 @@ import { AccessTokenService, type AccessTokenClaims } from '../access-token.serv
 import { AUTH_MODULE_OPTIONS, type AuthModuleOptions } from '../auth-module.options.js';
 import { RefreshTokenStore } from '../refresh-token.store.js';
 import { ROLES_KEY } from './roles.decorator.js';
+import { bearerToken } from '../../common/http/bearer-token.js';
 
 export type AuthenticatedRequest = FastifyRequest & { user?: AccessTokenClaims };
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 /**
  * Protects host-application routes with our access tokens: `Authorization: Bearer`,
@@ -36,9 +36,9 @@ export class AccessTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match) throw new DomainError('invalid_token', 'A Bearer access token is required');
-    const claims = await this.accessTokens.verify(match[1]!, { audience: await this.audienceFor(match[1]!) });
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw new DomainError('invalid_token', 'A Bearer access token is required');
+    const claims = await this.accessTokens.verify(token, { audience: await this.audienceFor(token) });
     if (this.config.accessTokenRevocationCheck && !(await this.familyIsLive(claims.sid))) {
       throw new DomainError('invalid_token', 'The session of this access token has been revoked');
     }
