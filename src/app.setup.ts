@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { DatabaseHealth } from './database/database-health.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -25,6 +26,15 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+}
+
+/** The app's DatabaseHealth, when its modules include the database (a host app's may not). */
+function databaseHealthOf(app: NestFastifyApplication): DatabaseHealth | undefined {
+  try {
+    return app.get(DatabaseHealth, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Everything the app needs around its modules; shared by main.ts and the e2e tests. */
@@ -63,7 +73,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(databaseHealthOf(app)));
   app.enableShutdownHooks();
   setupOpenApi(app);
 }

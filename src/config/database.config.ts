@@ -15,6 +15,14 @@ export function readDatabaseConfig(env: Record<string, string | undefined>) {
     sqliteFile: join(dataDir, read.string('SQLITE_FILE', 'refresh-tokens.sqlite')),
     poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
     logQueries: read.bool('DATABASE_LOG_QUERIES', false),
+    /** PostgreSQL: the longest wait for a connection, new (TCP + handshake) or from the pool. */
+    connectTimeoutMs: read.int('DATABASE_CONNECT_TIMEOUT_MS', 5_000, { min: 100, max: 600_000 }),
+    /** PostgreSQL: the longest a statement may run (server-side) or wait for its answer (client-side). */
+    statementTimeoutMs: read.int('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, { min: 100, max: 600_000 }),
+    /** SQLite: the longest a writer waits for another process's write lock. */
+    busyTimeoutMs: read.int('DATABASE_BUSY_TIMEOUT_MS', 5_000, { min: 0, max: 600_000 }),
+    /** Retry-After on a 503 answered because the database is unavailable, timed out or full. */
+    retryAfterSeconds: read.int('DATABASE_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3_600 }),
   };
 }
 

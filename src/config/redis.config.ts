@@ -11,6 +11,8 @@ export function readRedisConfig(env: Record<string, string | undefined>) {
     /** When set, rate-limit counters live in Redis and are shared by every process. */
     url,
     keyPrefix: read.string('REDIS_KEY_PREFIX', 'rts:'),
+    /** A command without an answer after this long fails, and the process counts in memory meanwhile. */
+    commandTimeoutMs: read.int('REDIS_COMMAND_TIMEOUT_MS', 1_000, { min: 50, max: 60_000 }),
   };
 }
 

@@ -12,6 +12,7 @@ import { WebhookAttemptEntity } from '../webhook/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from '../webhook/webhook-delivery.entity.js';
 import { WebhookSubscriptionEntity } from '../webhook/webhook-subscription.entity.js';
 import { Setting } from './setting.entity.js';
+import { StallGuardedPgClient } from './stall-guarded-pg-client.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
 import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
 import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
@@ -40,7 +41,24 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     logging: config.logQueries ? ('all' as const) : (['error'] as ('error' | 'warn')[]),
   };
   if (config.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: config.url, extra: { max: config.poolSize } };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.url,
+      extra: {
+        max: config.poolSize,
+        Client: StallGuardedPgClient,
+        // Bounded waits: for a new connection or a pooled one, for a statement on the server,
+        // and for its answer on the wire (a partition never answers; the margin lets the
+        // server's own cancellation, with its clear error, arrive first).
+        connectionTimeoutMillis: config.connectTimeoutMs,
+        statement_timeout: config.statementTimeoutMs,
+        query_timeout: config.statementTimeoutMs + 1_000,
+        // A client that vanished mid-transaction releases its locks.
+        idle_in_transaction_session_timeout: Math.max(10_000, 2 * config.statementTimeoutMs),
+        keepAlive: true,
+      },
+    };
   }
   mkdirSync(dirname(config.sqliteFile), { recursive: true });
   return {
@@ -48,8 +66,8 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: config.sqliteFile,
     enableWAL: true,
-    // Writers in other processes wait up to this long for the lock instead of failing.
-    timeout: 10_000,
+    // Writers in other processes wait up to this long for the lock, then fail with SQLITE_BUSY (503).
+    timeout: config.busyTimeoutMs,
     statementCacheSize: 200,
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       // WAL + NORMAL: a committed transaction survives a process crash; only a power

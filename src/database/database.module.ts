@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { Database } from './database.js';
+import { DatabaseHealth } from './database-health.js';
 import { runMigrationsExclusively } from './migration-lock.js';
 import { Setting } from './setting.entity.js';
 import { SettingsService } from './settings.service.js';
@@ -23,7 +24,7 @@ import { SqliteCheckpointer } from './sqlite-checkpointer.js';
     }),
     TypeOrmModule.forFeature([Setting]),
   ],
-  providers: [Database, SettingsService, SqliteCheckpointer],
-  exports: [Database, SettingsService],
+  providers: [Database, DatabaseHealth, SettingsService, SqliteCheckpointer],
+  exports: [Database, DatabaseHealth, SettingsService],
 })
 export class DatabaseModule {}

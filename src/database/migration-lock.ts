@@ -1,10 +1,12 @@
 import Sqlite from 'better-sqlite3';
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /** Any fixed 64-bit number: the PostgreSQL advisory lock held while migrations run. */
 const PG_MIGRATION_LOCK = 7_416_583_902_114;
 const SQLITE_LOCK_WAIT_MS = 60_000;
+const PG_LOCK_WAIT_MS = 60_000;
+const PG_LOCK_POLL_MS = 200;
 
 /**
  * Applies pending migrations while holding a lock shared by every process on the same
@@ -24,7 +26,7 @@ async function withPgLock(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [PG_MIGRATION_LOCK]);
+    await acquirePgLock(runner);
     try {
       return (await dataSource.runMigrations({ transaction: 'all' })).map((migration) => migration.name);
     } finally {
@@ -32,6 +34,20 @@ async function withPgLock(dataSource: DataSource): Promise<string[]> {
     }
   } finally {
     await runner.release();
+  }
+}
+
+/**
+ * Polls for the lock rather than blocking on it: one blocking statement would outlast
+ * DATABASE_STATEMENT_TIMEOUT_MS while another process migrates.
+ */
+async function acquirePgLock(runner: QueryRunner): Promise<void> {
+  const deadline = Date.now() + PG_LOCK_WAIT_MS;
+  for (;;) {
+    const [row] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [PG_MIGRATION_LOCK])) as { locked: boolean }[];
+    if (row?.locked) return;
+    if (Date.now() > deadline) throw new Error(`Another process held the migration lock for more than ${PG_LOCK_WAIT_MS / 1000} s`);
+    await new Promise((done) => setTimeout(done, PG_LOCK_POLL_MS));
   }
 }
 

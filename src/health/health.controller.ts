@@ -1,32 +1,51 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { DatabaseHealth } from '../database/database-health.js';
+import type { DescribedRateLimitStorage } from '../rate-limit/rate-limit-metrics.js';
+import { RATE_LIMIT_STORAGE } from '../rate-limit/rate-limit.storage.js';
 
 const DATABASE_CHECK_TIMEOUT_MS = 3_000;
 
-/** Liveness (the process answers) and readiness (it can reach its database). */
+function describes(storage: ThrottlerStorage): storage is ThrottlerStorage & DescribedRateLimitStorage {
+  return typeof (storage as Partial<DescribedRateLimitStorage>).state === 'function';
+}
+
+/**
+ * Liveness (the process answers) and readiness (it can reach its database, and writes
+ * succeed). The rate-limit storage is reported too: Redis away is `degraded`, not down, since
+ * each process keeps limiting in memory.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly databaseHealth: DatabaseHealth,
+    @Inject(RATE_LIMIT_STORAGE) private readonly rateLimitStorage: ThrottlerStorage,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness with a database check (alias of /health/ready)' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
+  @ApiOperation({ summary: 'Readiness with database and write checks (alias of /health/ready)' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or writes fail' })
   check() {
     return this.ready();
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
+  @ApiOperation({ summary: 'Readiness: 200 when the database answers and writes succeed, else 503' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or writes fail' })
   ready() {
-    return this.health.check([() => this.database.pingCheck('database').withTimeout(DATABASE_CHECK_TIMEOUT_MS)]);
+    return this.health.check([
+      () => this.database.pingCheck('database').withTimeout(DATABASE_CHECK_TIMEOUT_MS),
+      () => this.writes(),
+      () => this.rateLimit(),
+    ]);
   }
 
   @Get('live')
@@ -34,5 +53,17 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: 200 while the process serves requests' })
   live() {
     return this.health.check([]);
+  }
+
+  private async writes() {
+    const indicator = this.indicators.check('writes');
+    const state = await this.databaseHealth.writeHealth();
+    return state.ok ? indicator.up() : indicator.down({ cause: state.cause, since: state.since });
+  }
+
+  private rateLimit() {
+    const indicator = this.indicators.check('rateLimit');
+    const state = describes(this.rateLimitStorage) ? this.rateLimitStorage.state() : { storage: 'memory' as const, degraded: false };
+    return state.degraded ? indicator.degraded({ ...state }) : indicator.up({ ...state });
   }
 }

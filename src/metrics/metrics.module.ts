@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { REFRESH_METRICS } from '../auth/refresh-metrics.js';
 import { WEBHOOK_METRICS } from '../webhook/webhook-metrics.js';
+import { DATABASE_FAULT_METRICS } from '../database/database-health.js';
+import { RATE_LIMIT_METRICS } from '../rate-limit/rate-limit-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -14,7 +16,9 @@ import { MetricsService } from './metrics.service.js';
     MetricsService,
     { provide: REFRESH_METRICS, useExisting: MetricsService },
     { provide: WEBHOOK_METRICS, useExisting: MetricsService },
+    { provide: DATABASE_FAULT_METRICS, useExisting: MetricsService },
+    { provide: RATE_LIMIT_METRICS, useExisting: MetricsService },
   ],
-  exports: [Registry, MetricsService, REFRESH_METRICS, WEBHOOK_METRICS],
+  exports: [Registry, MetricsService, REFRESH_METRICS, WEBHOOK_METRICS, DATABASE_FAULT_METRICS, RATE_LIMIT_METRICS],
 })
 export class MetricsModule {}

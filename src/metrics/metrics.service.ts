@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RefreshMetrics, RefreshOutcome } from '../auth/refresh-metrics.js';
 import type { WebhookAttemptOutcome, WebhookMetrics } from '../webhook/webhook-metrics.js';
+import type { DatabaseFaultCause } from '../database/database-fault.js';
+import type { DatabaseFaultMetrics } from '../database/database-health.js';
+import type { RateLimitMetrics } from '../rate-limit/rate-limit-metrics.js';
 
 /**
  * The service's Prometheus metrics, on one registry per process. Producers call the methods
  * below; nothing else touches prom-client.
  */
 @Injectable()
-export class MetricsService implements RefreshMetrics, WebhookMetrics {
+export class MetricsService implements RefreshMetrics, WebhookMetrics, DatabaseFaultMetrics, RateLimitMetrics {
   private readonly refreshes: Counter<'outcome'>;
   private readonly reuseDetections: Counter;
   private readonly graceReplays: Counter;
@@ -16,6 +19,8 @@ export class MetricsService implements RefreshMetrics, WebhookMetrics {
   private readonly webhookLatency: Histogram;
   private readonly pendingDeliveries: Gauge;
   private pendingSource?: () => Promise<number> | number;
+  private readonly databaseFaults: Counter<'cause'>;
+  private readonly rateLimitDegraded: Gauge;
 
   constructor(readonly registry: Registry) {
     collectDefaultMetrics({ register: registry });
@@ -62,6 +67,27 @@ export class MetricsService implements RefreshMetrics, WebhookMetrics {
       },
     });
     for (const outcome of ['success', 'replay', 'reuse', 'invalid'] as const) this.refreshes.inc({ outcome }, 0);
+    this.databaseFaults = new Counter({
+      name: 'database_faults_total',
+      help: 'Requests answered 503 because the database was unavailable, timed out, out of space, read-only or failing I/O, by cause',
+      labelNames: ['cause'],
+      registers: [registry],
+    });
+    for (const cause of ['unavailable', 'timeout', 'out_of_space', 'read_only', 'io_error'] as const) this.databaseFaults.inc({ cause }, 0);
+    this.rateLimitDegraded = new Gauge({
+      name: 'rate_limit_storage_degraded',
+      help: '1 while the shared rate-limit storage (Redis) is unreachable and this process limits in memory, else 0',
+      registers: [registry],
+    });
+    this.rateLimitDegraded.set(0);
+  }
+
+  databaseFault(cause: DatabaseFaultCause): void {
+    this.databaseFaults.inc({ cause });
+  }
+
+  rateLimitStorageDegraded(degraded: boolean): void {
+    this.rateLimitDegraded.set(degraded ? 1 : 0);
   }
 
   refreshOutcome(outcome: RefreshOutcome): void {

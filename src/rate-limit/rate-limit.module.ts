@@ -5,6 +5,7 @@ import { InMemoryThrottlerStorage } from './in-memory-throttler.storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit.storage.js';
+import { RATE_LIMIT_METRICS, type RateLimitMetrics } from './rate-limit-metrics.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
@@ -12,15 +13,21 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
  * The rate-limit counters: in Redis when REDIS_URL is set, shared by every process;
  * otherwise in memory, and each process counts alone.
  */
-export function createRateLimitStorage(connection: RedisConnection, config: RedisConfig): ThrottlerStorage {
-  return connection.client ? new RedisThrottlerStorage(connection.client, config.keyPrefix) : new InMemoryThrottlerStorage();
+export function createRateLimitStorage(connection: RedisConnection, config: RedisConfig, metrics?: RateLimitMetrics): ThrottlerStorage {
+  return connection.client
+    ? new RedisThrottlerStorage(connection.client, config.keyPrefix, new InMemoryThrottlerStorage(), metrics)
+    : new InMemoryThrottlerStorage();
 }
 
 @Global()
 @Module({
   providers: [
     RedisConnection,
-    { provide: RATE_LIMIT_STORAGE, inject: [RedisConnection, redisConfig.KEY], useFactory: createRateLimitStorage },
+    {
+      provide: RATE_LIMIT_STORAGE,
+      inject: [RedisConnection, redisConfig.KEY, { token: RATE_LIMIT_METRICS, optional: true }],
+      useFactory: createRateLimitStorage,
+    },
     RateLimiter,
     RateLimitGuard,
   ],

@@ -8,7 +8,11 @@ export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis | null;
 
   constructor(@Inject(redisConfig.KEY) config: RedisConfig) {
-    this.client = config.url ? new Redis(config.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+    // No offline queue and a command timeout: while Redis is away, a command fails at once (or
+    // after REDIS_COMMAND_TIMEOUT_MS when the connection is silent) and the storage counts in memory.
+    this.client = config.url
+      ? new Redis(config.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: config.commandTimeoutMs, connectTimeout: 5_000 })
+      : null;
     // Connection errors surface per command (and are logged by the storage); keep them off the process.
     this.client?.on('error', () => undefined);
   }

@@ -27,9 +27,9 @@ await redis.quit();
 
 describe('createRateLimitStorage', () => {
   it('counts in memory without REDIS_URL, and in Redis with it', async () => {
-    const config = { url: undefined, keyPrefix: 'rts:' };
+    const config = { url: undefined, keyPrefix: 'rts:', commandTimeoutMs: 1000 };
     expect(createRateLimitStorage(new RedisConnection(config), config)).toBeInstanceOf(InMemoryThrottlerStorage);
-    const withRedis = { url: 'redis://127.0.0.1:1', keyPrefix: 'rts:' };
+    const withRedis = { url: 'redis://127.0.0.1:1', keyPrefix: 'rts:', commandTimeoutMs: 1000 };
     const connection = new RedisConnection(withRedis);
     expect(createRateLimitStorage(connection, withRedis)).toBeInstanceOf(RedisThrottlerStorage);
     connection.client!.disconnect();
@@ -37,12 +37,22 @@ describe('createRateLimitStorage', () => {
 });
 
 describe('RedisThrottlerStorage', () => {
-  it('lets requests through, without failing, while Redis is unreachable', async () => {
+  it('keeps the same limits in memory while Redis is unreachable, and says it is degraded', async () => {
     const unreachable = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
     unreachable.on('error', () => undefined);
-    const storage = new RedisThrottlerStorage(unreachable);
-    const record = await storage.increment('k', 60_000, 1, 60_000, 'default');
-    expect(record).toEqual({ totalHits: 0, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 });
+    const gauge: boolean[] = [];
+    const storage = new RedisThrottlerStorage(unreachable, 'rts:', new InMemoryThrottlerStorage(), { rateLimitStorageDegraded: (degraded) => gauge.push(degraded) });
+    expect(storage.state()).toEqual({ storage: 'redis', degraded: false });
+    const records = [];
+    for (let i = 0; i < 4; i++) records.push(await storage.increment('k', 60_000, 3, 60_000, 'default'));
+    expect(records.map((record) => record.isBlocked)).toEqual([false, false, false, true]);
+    expect(records[3]!.timeToBlockExpire).toBe(60);
+    // Another key still has its own allowance.
+    expect((await storage.increment('other', 60_000, 3, 60_000, 'default')).isBlocked).toBe(false);
+    expect(storage.state()).toEqual({ storage: 'memory', degraded: true });
+    // Reported once, not once per request.
+    expect(gauge).toEqual([true]);
+    storage.onApplicationShutdown();
     unreachable.disconnect();
   });
 });

@@ -1,8 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
+import { InMemoryThrottlerStorage } from './in-memory-throttler.storage.js';
+import type { DescribedRateLimitStorage, RateLimitMetrics, RateLimitStorageState } from './rate-limit-metrics.js';
 
-const WARN_EVERY_MS = 60_000;
+/** While Redis is away, one request per interval tries it again; the others count in memory at once. */
+const RETRY_REDIS_EVERY_MS = 1_000;
 
 interface ThrottlerStorageRecord {
   totalHits: number;
@@ -41,30 +44,52 @@ return { hits, windowLeft, 0, 0 }
 /**
  * @nestjs/throttler's storage in Redis (REDIS_URL): rate-limit counters shared by every
  * server process, where the default in-memory storage counts per process.
+ *
+ * While Redis is unreachable (refused, reset, or silent past REDIS_COMMAND_TIMEOUT_MS), this
+ * process keeps limiting with the same limits in its own memory: an outage of Redis must
+ * neither take logins and refreshes down nor lift the limits on password guessing. The loss
+ * and the recovery are logged once each and shown by the `rate_limit_storage_degraded` gauge
+ * and /health.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage implements ThrottlerStorage, DescribedRateLimitStorage, OnApplicationShutdown {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
-  private lastWarning = 0;
+  private degraded = false;
+  private retryRedisAt = 0;
 
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix = 'rts:',
+    private readonly fallback: InMemoryThrottlerStorage = new InMemoryThrottlerStorage(),
+    private readonly metrics?: RateLimitMetrics,
   ) {}
 
-  /**
-   * With Redis unreachable the request is let through (and a warning logged): an outage of
-   * the rate limiter must not take logins and refreshes down with it.
-   */
+  state(): RateLimitStorageState {
+    return { storage: this.degraded ? 'memory' : 'redis', degraded: this.degraded };
+  }
+
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    if (this.degraded && Date.now() < this.retryRedisAt) return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
     try {
-      return await this.count(key, ttl, limit, blockDuration, throttlerName);
-    } catch (error) {
-      if (Date.now() - this.lastWarning > WARN_EVERY_MS) {
-        this.lastWarning = Date.now();
-        this.logger.warn(`Rate-limit storage unavailable, not limiting: ${(error as Error).message}`);
+      const record = await this.count(key, ttl, limit, blockDuration, throttlerName);
+      if (this.degraded) {
+        this.degraded = false;
+        this.metrics?.rateLimitStorageDegraded(false);
+        this.logger.log('Redis reachable again: rate limits are shared by every process again');
       }
-      return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+      return record;
+    } catch (error) {
+      this.retryRedisAt = Date.now() + RETRY_REDIS_EVERY_MS;
+      if (!this.degraded) {
+        this.degraded = true;
+        this.metrics?.rateLimitStorageDegraded(true);
+        this.logger.warn(`Redis unreachable (${(error as Error).message}): rate limits are counted in this process's memory until it returns`);
+      }
+      return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
     }
+  }
+
+  onApplicationShutdown(): void {
+    this.fallback.onApplicationShutdown();
   }
 
   private async count(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {

@@ -16,7 +16,8 @@ export type DomainErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'temporarily_unavailable';
 
 export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   invalid_request: 400,
@@ -33,6 +34,8 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  // RFC 6749 §5.2 lists it for the authorization endpoint; token endpoints use it the same way.
+  temporarily_unavailable: 503,
 };
 
 export interface DomainErrorOptions {

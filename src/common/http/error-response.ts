@@ -1,5 +1,6 @@
 import { HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { DomainError, type DomainErrorCode } from '../errors/domain-error.js';
+import { databaseFaultCause, FAULT_MESSAGES, type DatabaseFaultCause } from '../../database/database-fault.js';
 
 export interface ErrorResponse {
   status: number;
@@ -7,6 +8,21 @@ export interface ErrorResponse {
   headers: Record<string, string>;
   /** True when the error is a fault of ours, to be logged. */
   fault: boolean;
+  /** Set when the answer is a 503 because the database is unavailable, timed out or full. */
+  databaseFault?: DatabaseFaultCause;
+}
+
+/** Retry-After of a database-fault 503 when the caller does not say (DATABASE_RETRY_AFTER_SECONDS). */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A database that is unreachable, too slow or out of space is not a bug: it becomes a
+ * `temporarily_unavailable` domain error (503, Retry-After); anything else is left as it is.
+ */
+export function asDatabaseFault(error: unknown, retryAfter = DEFAULT_RETRY_AFTER_SECONDS): { error: DomainError; cause: DatabaseFaultCause } | undefined {
+  if (error instanceof DomainError || error instanceof HttpException) return undefined;
+  const cause = databaseFaultCause(error);
+  return cause ? { error: new DomainError('temporarily_unavailable', FAULT_MESSAGES[cause], { retryAfter }), cause } : undefined;
 }
 
 const CODE_BY_STATUS: Record<number, DomainErrorCode> = {
@@ -32,14 +48,15 @@ interface ErrorLike {
  * /oauth/*, `{error, message}` elsewhere, and a generic 500 with the request id for
  * anything we did not expect.
  */
-export function toErrorResponse(error: unknown, path: string, requestId: string): ErrorResponse {
+export function toErrorResponse(error: unknown, path: string, requestId: string, retryAfter?: number): ErrorResponse {
   // A deliberate 503 (readiness: which dependency is down, or shutting down) keeps its status and body.
   if (error instanceof ServiceUnavailableException) {
     return { status: 503, body: error.getResponse() as Record<string, unknown>, headers: {}, fault: false };
   }
   const oauth = path.startsWith('/oauth/');
-  const { code, message, status, headers } = classify(error, oauth);
-  if (status >= 500) {
+  const fault = asDatabaseFault(error, retryAfter);
+  const { code, message, status, headers } = classify(fault?.error ?? error, oauth);
+  if (status >= 500 && code !== 'temporarily_unavailable') {
     return {
       status: 500,
       body: oauth
@@ -54,6 +71,7 @@ export function toErrorResponse(error: unknown, path: string, requestId: string)
     body: oauth ? { error: code, error_description: message } : { error: code, message },
     headers,
     fault: false,
+    ...(fault ? { databaseFault: fault.cause } : {}),
   };
 }
 
