@@ -1,7 +1,9 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import Sqlite from 'better-sqlite3';
 import { generateKeyPair, SignJWT } from 'jose';
 import { SigningKeyService } from '../src/auth/keys/signing-key.service.js';
 import { RefreshTokenStore } from '../src/auth/refresh-token.store.js';
+import { sha256 } from '../src/common/crypto/hashing.js';
 import { Database } from '../src/database/database.js';
 import type { RequestOptions } from './support/api-client.js';
 import { CookieJar, parseSetCookies } from './support/cookie-jar.js';
@@ -384,15 +386,19 @@ describe('cookie attributes from COOKIE_* configuration', () => {
 
 describe('a database failure during refresh', () => {
   let t: TestApp;
+  const DISK_ERROR_TOKEN = 'a'.repeat(43);
 
   beforeAll(async () => {
     t = await startTestApp({
+      env: { DATABASE_RETRY_AFTER_SECONDS: '7' },
       override: (builder) =>
         builder.overrideProvider(RefreshTokenStore).useFactory({
           factory: (db: Database) => {
             const store = new RefreshTokenStore(db);
-            store.findByHash = async () => {
-              throw new Error('SQLITE_IOERR: disk I/O error at /var/lib/secret/path.db');
+            store.findByHash = async (hash: string) => {
+              // The error better-sqlite3 raises when the disk fails, and one that is simply a bug.
+              if (hash === sha256(DISK_ERROR_TOKEN)) throw new Sqlite.SqliteError('disk I/O error at /var/lib/secret/path.db', 'SQLITE_IOERR');
+              throw new Error('unexpected failure at /var/lib/secret/path.db');
             };
             return store;
           },
@@ -402,8 +408,19 @@ describe('a database failure during refresh', () => {
   });
   afterAll(() => t.close());
 
-  it('answers 500 with a generic message and a request id, never a stack trace', async () => {
-    for (const request of [{ json: { refreshToken: 'a'.repeat(43) } }, { headers: { cookie: `refresh_token=${'a'.repeat(43)}`, 'x-request-id': 'req-db-failure-1' } }]) {
+  it('answers 503 with Retry-After when the database cannot read or write, never a stack trace', async () => {
+    for (const request of [{ json: { refreshToken: DISK_ERROR_TOKEN } }, { headers: { cookie: `refresh_token=${DISK_ERROR_TOKEN}` } }]) {
+      const response = await t.api.post('/api/auth/refresh', request);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('7');
+      expect(response.body).toEqual({ error: 'temporarily_unavailable', message: 'The database could not write; retry later' });
+      expect(response.text).not.toMatch(/SQLITE|disk|\.ts|\bat\b|secret/);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it('answers 500 with a generic message and a request id for an error that is not a database fault', async () => {
+    for (const request of [{ json: { refreshToken: 'b'.repeat(43) } }, { headers: { cookie: `refresh_token=${'b'.repeat(43)}`, 'x-request-id': 'req-db-failure-1' } }]) {
       const response = await t.api.post('/api/auth/refresh', request);
       expect(response.status).toBe(500);
       expect(response.body).toEqual({ error: 'server_error', message: 'Internal server error', requestId: expect.any(String) });
