@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { metricValue } from './support/fault-scenario.js';
-import { sharedSecrets, startServerProcess, type ServerProcess } from './support/server-process.js';
+import { ensureBuilt, sharedSecrets, startServerProcess, type ServerProcess } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
@@ -31,6 +31,7 @@ describe('rate limits while Redis is away', () => {
   const occurrences = (text: string) => server.output().split(text).length - 1;
 
   beforeAll(async () => {
+    ensureBuilt();
     proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
     await proxy.set('refuse');
     dataDir = mkdtempSync(join(tmpdir(), 'rts-redis-fault-'));
