@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { metricValue } from './support/fault-scenario.js';
+import { metricValue, settlesWithin } from './support/fault-scenario.js';
 import { ensureBuilt, sharedSecrets, startServerProcess, type ServerProcess } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -92,6 +92,16 @@ describe('rate limits while Redis is away', () => {
       } finally {
         await redis.quit();
       }
+    }, 60_000);
+
+    it('does not wait on a Redis that holds the connection open and never answers', async () => {
+      await proxy.set('hold');
+      // The limits themselves were shown above; here the request must complete rather than hang.
+      const response = await settlesWithin(15_000, hit(), 'a rate-limited request while Redis is silent');
+      expect([401, 429]).toContain(response.status);
+      expect((await server.api.get('/health')).body.info.rateLimit).toEqual({ status: 'degraded', storage: 'memory', degraded: true });
+      expect(occurrences('Redis unreachable')).toBe(2);
+      expect(server.output()).toContain('Command timed out');
     }, 60_000);
   }
 });
