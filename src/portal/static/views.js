@@ -46,8 +46,8 @@ export function renderStats(stats) {
   const datasets = [
     { type: 'bar', label: 'Succeeded', data: stats.hours.map((hour) => hour.succeeded), backgroundColor: '#2e8540', stack: 'outcome', yAxisID: 'y' },
     { type: 'bar', label: 'Failed', data: stats.hours.map((hour) => hour.failed), backgroundColor: '#cd2026', stack: 'outcome', yAxisID: 'y' },
-    { type: 'line', label: 'p50 latency (ms)', data: stats.hours.map((hour) => hour.p50Ms), borderColor: '#0b3d63', backgroundColor: '#0b3d63', spanGaps: true, yAxisID: 'latency' },
-    { type: 'line', label: 'p99 latency (ms)', data: stats.hours.map((hour) => hour.p99Ms), borderColor: '#f5a623', backgroundColor: '#f5a623', spanGaps: true, yAxisID: 'latency' },
+    { type: 'line', label: 'p50 latency (ms)', data: stats.hours.map((hour) => hour.p50Ms), borderColor: '#0b3d63', backgroundColor: '#0b3d63', spanGaps: true, pointRadius: 4, yAxisID: 'latency' },
+    { type: 'line', label: 'p99 latency (ms)', data: stats.hours.map((hour) => hour.p99Ms), borderColor: '#f5a623', backgroundColor: '#f5a623', spanGaps: true, pointRadius: 4, yAxisID: 'latency' },
   ];
   if (chart) {
     chart.data.labels = labels;
@@ -76,7 +76,8 @@ export function renderDeliveries(deliveries, actions) {
   byId('deliveries-empty').hidden = deliveries.length > 0;
   for (const delivery of deliveries) {
     const last = delivery.attemptLog[delivery.attemptLog.length - 1];
-    const answer = last ? [last.statusCode === null ? 'no answer' : `HTTP ${last.statusCode}`, last.error, last.responseBody].filter(Boolean).join(' — ') : 'not sent yet';
+    const status = last && (last.statusCode === null ? 'no answer' : `HTTP ${last.statusCode}`);
+    const answer = last ? [status, last.error && !last.error.startsWith(status) ? last.error : null, last.responseBody].filter(Boolean).join(' — ') : 'not sent yet';
     body.append(
       el('tr', { attrs: { 'data-delivery-id': delivery.id, 'data-event-type': delivery.eventType, 'data-status': delivery.status } }, [
         el('td', { text: utc(delivery.createdAt) }),
