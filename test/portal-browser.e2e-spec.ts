@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { sha256 } from '../src/common/crypto/hashing.js';
 import { Database } from '../src/database/database.js';
 import { PORTAL_CSP } from '../src/portal/portal-page.controller.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture } from './support/fixtures.js';
@@ -240,7 +241,7 @@ describe('The integrator portal in a real browser (headless Chromium)', () => {
     expect(unlabelled).toEqual([]);
   });
 
-  it('refuses the used link, and an expired one, with words on the page', async () => {
+  it('refuses the used link and an expired one with words on the page; signs in with the client secret instead, and out', async () => {
     const again = await browser.newContext();
     const second = await again.newPage();
     await second.goto(firstLink);
@@ -249,11 +250,24 @@ describe('The integrator portal in a real browser (headless Chromium)', () => {
 
     const expiring = await portalLink(t, acme.clientId);
     const token = new URL(expiring).hash.slice('#token='.length);
-    const { sha256 } = await import('../src/common/crypto/hashing.js');
     await t.app.get(Database).transaction((tx) => tx.execute('UPDATE portal_links SET expires_at = ? WHERE token_hash = ?', [Date.now() - 1000, sha256(token)]));
     await second.goto('about:blank');
     await second.goto(expiring);
     await second.waitForFunction(() => document.getElementById('signin-error')?.textContent?.includes('already been used or has expired'), undefined, { timeout: 30_000 });
+    expect(await again.cookies()).toEqual([]);
+
+    // The same page lets a confidential client in with its id and secret, and out again.
+    await second.fill('#signin-client', acme.clientId);
+    await second.fill('#signin-secret', 'not the secret');
+    await second.click('#signin-form button[type="submit"]');
+    await second.waitForFunction(() => document.getElementById('signin-error')?.textContent === 'Client authentication failed', undefined, { timeout: 30_000 });
+    await second.fill('#signin-secret', acme.clientSecret!);
+    await second.click('#signin-form button[type="submit"]');
+    await second.waitForFunction(() => document.getElementById('who')?.textContent?.includes('Acme billing'), undefined, { timeout: 30_000 });
+    await second.waitForSelector('#endpoints-body tr[data-endpoint-id]');
+    expect((await again.cookies()).map((cookie) => cookie.name)).toEqual(['portal_session']);
+    await second.click('#logout');
+    await second.waitForSelector('#signin-view:not([hidden])');
     expect(await again.cookies()).toEqual([]);
     await again.close();
   });
