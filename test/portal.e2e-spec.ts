@@ -397,3 +397,24 @@ describe('Integrator portal link lifetimes', () => {
     expect(ended.body.message).toMatch(/session has ended/);
   });
 });
+
+describe('Integrator portal sign-in rate limit', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_PER_IP: '3' } });
+  });
+  afterAll(() => t?.close());
+
+  it('counts sign-in attempts per IP like logins: the fourth in a window is a 429 with Retry-After', async () => {
+    const client = await createClient(t.api, { public: false });
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 4; i++) {
+      last = await t.api.post('/portal/api/session', { json: { clientId: client.clientId, clientSecret: 'guess' } });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

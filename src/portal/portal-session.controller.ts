@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
+import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { PortalSignInDto } from './dto/portal.dto.js';
 import { NoStoreInterceptor } from './no-store.interceptor.js';
 import { PortalAccessService, type PortalIdentity } from './portal-access.service.js';
@@ -17,7 +18,8 @@ export class PortalSessionController {
 
   @Post('session')
   @HttpCode(200)
-  @UseGuards(PortalOriginGuard)
+  @RateLimit('login')
+  @UseGuards(RateLimitGuard, PortalOriginGuard)
   async signIn(@Body() body: PortalSignInDto, @Res({ passthrough: true }) response: HeaderWriter): Promise<PortalIdentity> {
     let session;
     if (body.token !== undefined) {
