@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -287,6 +288,27 @@ describe('The integrator portal in a real browser (headless Chromium)', () => {
     expect(otherSeen.cspViolations).toEqual([]);
     expect(otherSeen.pageErrors).toEqual([]);
     await theirs.close();
+  });
+
+  it('pages through a long delivery log, newest first', async () => {
+    const yesterday = Date.now() - 20 * 3_600_000;
+    await t.app.get(Database).transaction(async (tx) => {
+      for (let i = 0; i < 55; i++) {
+        await tx.execute(
+          `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, created_at, completed_at)
+           VALUES (?, ?, ?, 'token.refreshed', '{}', ?, 'failed', 0, ?, ?)`,
+          [randomUUID(), endpointId, randomUUID(), yesterday + i, yesterday + i, yesterday + i],
+        );
+      }
+    });
+    await page.click('#nav-endpoints');
+    await page.click('#endpoints-body button[data-action="open"]');
+    await countOf(page, '#deliveries-body tr', 50);
+    const newest = await page.$$eval('#deliveries-body tr td:first-child', (cells) => cells.slice(0, 2).map((cell) => cell.textContent));
+    expect(newest[0]! >= newest[1]!).toBe(true);
+    await page.click('#deliveries-more');
+    await countOf(page, '#deliveries-body tr', 57);
+    expect(await page.isHidden('#deliveries-more')).toBe(true);
   });
 
   it('made no request outside 127.0.0.1 and broke no CSP rule', async () => {

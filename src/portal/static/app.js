@@ -2,7 +2,7 @@ import { api, ApiError } from './api.js';
 import { byId, el, setText, show } from './dom.js';
 import { renderCatalogue, renderDeliveries, renderDelivery, renderEndpoints, renderStats, verificationSnippet } from './views.js';
 
-const state = { endpoints: [], catalogue: [], current: null, editing: null, pollTimer: null, deliveryShown: null };
+const state = { endpoints: [], catalogue: [], current: null, editing: null, pollTimer: null, deliveryShown: null, nextCursor: null };
 
 function announce(text) {
   setText('status', text);
@@ -249,16 +249,26 @@ async function openEndpoint(endpoint) {
   await reloadDetail();
 }
 
-async function reloadDetail() {
-  const endpoint = state.current;
-  if (!endpoint) return;
+function deliveriesPath(endpoint, cursor) {
   const query = new URLSearchParams();
   if (byId('filter-status').value) query.set('status', byId('filter-status').value);
   if (byId('filter-event').value) query.set('eventType', byId('filter-event').value);
-  const suffix = query.size > 0 ? `?${query}` : '';
-  const [deliveries, stats] = await Promise.all([api('GET', `/endpoints/${endpoint.id}/deliveries${suffix}`), api('GET', `/endpoints/${endpoint.id}/stats`)]);
+  if (cursor) query.set('cursor', cursor);
+  return `/endpoints/${endpoint.id}/deliveries${query.size > 0 ? `?${query}` : ''}`;
+}
+
+function pageLoaded(page) {
+  state.nextCursor = page.nextCursor ?? null;
+  show('deliveries-more', state.nextCursor !== null);
+}
+
+async function reloadDetail() {
+  const endpoint = state.current;
+  if (!endpoint) return;
+  const [deliveries, stats] = await Promise.all([api('GET', deliveriesPath(endpoint)), api('GET', `/endpoints/${endpoint.id}/stats`)]);
   if (state.current !== endpoint) return;
   renderDeliveries(deliveries.items, deliveryActions);
+  pageLoaded(deliveries);
   renderStats(stats);
   if (state.deliveryShown) await showDelivery(state.deliveryShown, false);
   return deliveries.items;
@@ -296,6 +306,15 @@ byId('send-test').addEventListener('click', () =>
   }),
 );
 byId('reload-log').addEventListener('click', () => act(reloadDetail));
+byId('deliveries-more').addEventListener('click', () =>
+  act(async () => {
+    const endpoint = state.current;
+    const older = await api('GET', deliveriesPath(endpoint, state.nextCursor));
+    if (state.current !== endpoint) return;
+    renderDeliveries(older.items, deliveryActions, true);
+    pageLoaded(older);
+  }),
+);
 byId('filters').addEventListener('submit', (event) => {
   event.preventDefault();
   act(reloadDetail);

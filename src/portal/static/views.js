@@ -70,10 +70,10 @@ export function renderStats(stats) {
 }
 
 /** The delivery log; `actions` gives the buttons of one row. */
-export function renderDeliveries(deliveries, actions) {
+export function renderDeliveries(deliveries, actions, append = false) {
   const body = byId('deliveries-body');
-  clear(body);
-  byId('deliveries-empty').hidden = deliveries.length > 0;
+  if (!append) clear(body);
+  byId('deliveries-empty').hidden = body.childElementCount + deliveries.length > 0;
   for (const delivery of deliveries) {
     const last = delivery.attemptLog[delivery.attemptLog.length - 1];
     const status = last && (last.statusCode === null ? 'no answer' : `HTTP ${last.statusCode}`);
