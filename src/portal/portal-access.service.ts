@@ -64,6 +64,19 @@ export class PortalAccessService {
     return { url: `${this.config.baseUrl}/portal#token=${token}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
+  /** A session from either way in: a link's token, or a confidential client's id and secret. */
+  async start(credentials: { token?: string; clientId?: string; clientSecret?: string }): Promise<StartedPortalSession> {
+    const { token, clientId, clientSecret } = credentials;
+    if (token !== undefined) {
+      if (clientId !== undefined || clientSecret !== undefined) {
+        throw new DomainError('invalid_request', 'Send either a link token or a client id and secret, not both');
+      }
+      return this.exchangeLink(token);
+    }
+    if (clientId !== undefined && clientSecret !== undefined) return this.signIn(clientId, clientSecret);
+    throw new DomainError('invalid_request', 'Send a portal link token, or a client id and client secret');
+  }
+
   /** Uses a link, once: the conditional UPDATE lets exactly one of several racing exchanges win. */
   async exchangeLink(token: string): Promise<StartedPortalSession> {
     const now = this.clock.now();

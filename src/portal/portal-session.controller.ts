@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
-import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { PortalSignInDto } from './dto/portal.dto.js';
 import { NoStoreInterceptor } from './no-store.interceptor.js';
@@ -21,16 +20,7 @@ export class PortalSessionController {
   @RateLimit('login')
   @UseGuards(RateLimitGuard, PortalOriginGuard)
   async signIn(@Body() body: PortalSignInDto, @Res({ passthrough: true }) response: HeaderWriter): Promise<PortalIdentity> {
-    let session;
-    if (body.token !== undefined) {
-      if (body.clientId !== undefined || body.clientSecret !== undefined) throw new DomainError('invalid_request', 'Send either a link token or a client id and secret, not both');
-      session = await this.access.exchangeLink(body.token);
-    } else if (body.clientId !== undefined && body.clientSecret !== undefined) {
-      session = await this.access.signIn(body.clientId, body.clientSecret);
-    } else {
-      throw new DomainError('invalid_request', 'Send a portal link token, or a client id and client secret');
-    }
-    const { token, maxAgeSeconds, ...identity } = session;
+    const { token, maxAgeSeconds, ...identity } = await this.access.start(body);
     this.cookie.set(response, token, maxAgeSeconds);
     return identity;
   }

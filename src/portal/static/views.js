@@ -44,10 +44,10 @@ export function renderStats(stats) {
   byId('chart').setAttribute('aria-label', `Chart of the last 24 hours: ${succeeded} succeeded and ${failed} failed attempts; the table below has every figure.`);
   const labels = stats.hours.map((hour) => hour.hour.slice(11, 16));
   const datasets = [
-    { type: 'bar', label: 'Succeeded', data: stats.hours.map((hour) => hour.succeeded), backgroundColor: '#2e8540', stack: 'outcome', yAxisID: 'y' },
-    { type: 'bar', label: 'Failed', data: stats.hours.map((hour) => hour.failed), backgroundColor: '#cd2026', stack: 'outcome', yAxisID: 'y' },
-    { type: 'line', label: 'p50 latency (ms)', data: stats.hours.map((hour) => hour.p50Ms), borderColor: '#0b3d63', backgroundColor: '#0b3d63', spanGaps: true, pointRadius: 4, yAxisID: 'latency' },
-    { type: 'line', label: 'p99 latency (ms)', data: stats.hours.map((hour) => hour.p99Ms), borderColor: '#f5a623', backgroundColor: '#f5a623', spanGaps: true, pointRadius: 4, yAxisID: 'latency' },
+    { type: 'bar', label: 'Succeeded', data: stats.hours.map((hour) => hour.succeeded), backgroundColor: '#2e8540', stack: 'outcome', yAxisID: 'y', order: 2 },
+    { type: 'bar', label: 'Failed', data: stats.hours.map((hour) => hour.failed), backgroundColor: '#cd2026', stack: 'outcome', yAxisID: 'y', order: 2 },
+    { type: 'line', label: 'p50 latency (ms)', data: stats.hours.map((hour) => hour.p50Ms), borderColor: '#0b3d63', backgroundColor: '#0b3d63', spanGaps: true, pointRadius: 4, yAxisID: 'latency', order: 1 },
+    { type: 'line', label: 'p99 latency (ms)', data: stats.hours.map((hour) => hour.p99Ms), borderColor: '#f5a623', backgroundColor: '#f5a623', spanGaps: true, pointRadius: 4, yAxisID: 'latency', order: 1 },
   ];
   if (chart) {
     chart.data.labels = labels;
@@ -110,7 +110,8 @@ export function renderDelivery(delivery) {
         el('p', {
           className: 'attempt-summary',
           text: [
-            `Attempt ${attempt.attempt} at ${utc(attempt.at)} UTC`,
+            // Numbered by the list: a resend starts the delivery's own attempt count again.
+            `${utc(attempt.at)} UTC`,
             attempt.statusCode === null ? 'no HTTP answer' : `HTTP ${attempt.statusCode}`,
             `${attempt.durationMs} ms`,
             attempt.error ? `error: ${attempt.error}` : null,
