@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { WebhookModule } from './webhook/webhook.module.js';
 
 @Module({
@@ -20,6 +21,7 @@ import { WebhookModule } from './webhook/webhook.module.js';
     AdminModule,
     WebhookModule,
     DemoModule,
+    PortalModule,
   ],
 })
 export class AppModule {}

@@ -2,19 +2,20 @@ import { appConfig, readAppConfig } from './app.config.js';
 import { authConfig, readAuthConfig } from './auth.config.js';
 import { cookieConfig, readCookieConfig } from './cookie.config.js';
 import { databaseConfig, readDatabaseConfig } from './database.config.js';
+import { portalConfig, readPortalConfig } from './portal.config.js';
 import { rateLimitConfig, readRateLimitConfig } from './rate-limit.config.js';
 import { readRedisConfig, redisConfig } from './redis.config.js';
 import { readWebhookConfig, webhookConfig } from './webhook.config.js';
 
 /** Every configuration section, in the order ConfigModule loads them. */
-export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig, webhookConfig, rateLimitConfig, redisConfig];
+export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig, webhookConfig, rateLimitConfig, redisConfig, portalConfig];
 
 /**
  * Parses every section once so that a bad value stops the process before Nest starts,
  * with one line naming the variable.
  */
 export function validateEnvironment(env: Record<string, string | undefined> = process.env): void {
-  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig, readWebhookConfig, readRateLimitConfig, readRedisConfig]) {
+  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig, readWebhookConfig, readRateLimitConfig, readRedisConfig, readPortalConfig]) {
     read(env);
   }
 }

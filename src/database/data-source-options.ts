@@ -11,11 +11,14 @@ import { User } from '../users/user.entity.js';
 import { WebhookAttemptEntity } from '../webhook/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from '../webhook/webhook-delivery.entity.js';
 import { WebhookSubscriptionEntity } from '../webhook/webhook-subscription.entity.js';
+import { PortalLink } from '../portal/portal-link.entity.js';
+import { PortalSession } from '../portal/portal-session.entity.js';
 import { Setting } from './setting.entity.js';
 import { StallGuardedPgClient } from './stall-guarded-pg-client.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
 import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
 import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
+import { Portal1764000000800 } from './migrations/1764000000800-Portal.js';
 
 export const ENTITIES = [
   Client,
@@ -28,8 +31,10 @@ export const ENTITIES = [
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  PortalLink,
+  PortalSession,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400, RefreshTokenSuccessorIndex1764000000700];
+export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400, RefreshTokenSuccessorIndex1764000000700, Portal1764000000800];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {

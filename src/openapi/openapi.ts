@@ -50,6 +50,10 @@ function errorsFor(path: string, method: string): Record<string, string> {
     errors['401'] = 'Invalid, expired, revoked or reused token, or wrong credentials (WWW-Authenticate)';
     errors['403'] = 'Cross-site request refused (Origin check)';
     errors['429'] = 'Rate limited; Retry-After gives seconds';
+  } else if (path.startsWith('/portal/api/')) {
+    errors['401'] = 'No live portal session, or a used or expired portal link';
+    errors['403'] = 'Cross-site request refused (Origin check), or a public client signing in';
+    if (path.includes('{')) errors['404'] = 'No such endpoint or delivery for this client';
   } else if (path === '/metrics') {
     errors['401'] = 'METRICS_TOKEN is set and was not presented';
   }

@@ -30,6 +30,10 @@ export class WebhookAttemptEntity {
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody: string | null;
 
+  /** JSON of the request headers as sent, signature included. */
+  @Column({ name: 'request_headers', type: 'text', nullable: true })
+  requestHeaders: string | null;
+
   @Column({ name: 'next_retry_at', type: 'bigint', nullable: true, transformer: epochMs })
   nextRetryAt: number | null;
 }

@@ -4,9 +4,11 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { WEBHOOK_TEST_EVENT } from './webhook-events.js';
 import type { WebhookOwner } from './webhook-owner.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookDeliveryStore, type DeliveryFilter } from './webhook-delivery.store.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
+
+const HOUR_MS = 3_600_000;
 
 /** The delivery side of the webhooks API: the log, a manual retry, a test ping. */
 @Injectable()
@@ -30,13 +32,35 @@ export class WebhookDeliveriesService {
     return { deliveryId, eventId };
   }
 
-  async list(owner: WebhookOwner, subscriptionId: string, limit: number, cursor?: string) {
+  async list(owner: WebhookOwner, subscriptionId: string, limit: number, cursor?: string, filter: DeliveryFilter = {}) {
     await this.subscriptions.findRow(owner, subscriptionId);
-    const rows = await this.store.listWithAttempts(subscriptionId, limit + 1, decodeCursor(cursor));
+    const rows = await this.store.listWithAttempts(subscriptionId, limit + 1, decodeCursor(cursor), filter);
     const items = rows.slice(0, limit).map(({ cursorKey: _cursor, ...delivery }) => delivery);
     if (rows.length <= limit) return { items };
     const last = rows[limit - 1]!.cursorKey;
     return { items, nextCursor: Buffer.from(`${last.createdAt}:${last.id}`).toString('base64url') };
+  }
+
+  /** One delivery: the body as sent and every attempt with the request headers as sent. */
+  async get(owner: WebhookOwner, subscriptionId: string, deliveryId: string) {
+    await this.subscriptions.findRow(owner, subscriptionId);
+    const delivery = await this.store.findWithAttempts(subscriptionId, deliveryId);
+    if (!delivery) throw new DomainError('not_found', 'No such delivery for this subscription');
+    return delivery;
+  }
+
+  /** The last 24 clock hours (the current one included), hour by hour, with empty hours as zeros. */
+  async hourlyStats(owner: WebhookOwner, subscriptionId: string) {
+    await this.subscriptions.findRow(owner, subscriptionId);
+    const now = this.clock.now();
+    const since = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
+    const byHour = new Map((await this.store.hourlyStats(subscriptionId, since, now + 1)).map((row) => [row.hourStart, row]));
+    const hours = Array.from({ length: 24 }, (_, index) => {
+      const hourStart = since + index * HOUR_MS;
+      const row = byHour.get(hourStart);
+      return { hour: new Date(hourStart).toISOString(), succeeded: row?.succeeded ?? 0, failed: row?.failed ?? 0, p50Ms: row?.p50Ms ?? null, p99Ms: row?.p99Ms ?? null };
+    });
+    return { from: new Date(since).toISOString(), to: new Date(now).toISOString(), hours };
   }
 
   async retry(owner: WebhookOwner, subscriptionId: string, deliveryId: string): Promise<{ id: string; status: 'pending' }> {

@@ -31,7 +31,28 @@ export interface AttemptRecord {
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  /** The request headers as sent; null when nothing was sent (the URL was refused). */
+  requestHeaders: Record<string, string> | null;
   nextRetryAt: number | null;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  eventType?: string;
+}
+
+export interface HourlyAttemptStats {
+  /** Epoch milliseconds of the hour's start. */
+  hourStart: number;
+  succeeded: number;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The JSON body of a delivery exactly as every attempt sends it. */
+export function messageBody(eventType: string, occurredAt: number, payload: string): string {
+  return JSON.stringify({ type: eventType, timestamp: new Date(occurredAt).toISOString(), data: JSON.parse(payload) as unknown });
 }
 
 /** SQL for deliveries and their attempts. Every state change is one conditional UPDATE. */
@@ -117,9 +138,20 @@ export class WebhookDeliveryStore {
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.execute(
-        `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, next_retry_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [randomUUID(), id, attempt.attempt, attempt.attemptedAt, attempt.statusCode, attempt.durationMs, attempt.error, attempt.responseBody, attempt.nextRetryAt],
+        `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          randomUUID(),
+          id,
+          attempt.attempt,
+          attempt.attemptedAt,
+          attempt.statusCode,
+          attempt.durationMs,
+          attempt.error,
+          attempt.responseBody,
+          attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
+          attempt.nextRetryAt,
+        ],
       );
       await tx.execute(
         `UPDATE webhook_deliveries
@@ -174,13 +206,71 @@ export class WebhookDeliveryStore {
     return changed === 1;
   }
 
-  async listWithAttempts(subscriptionId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+  async listWithAttempts(subscriptionId: string, limit: number, cursor?: { createdAt: number; id: string }, filter: DeliveryFilter = {}) {
+    const where = ['subscription_id = ?'];
+    const params: unknown[] = [subscriptionId];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.eventType) {
+      where.push('event_type = ?');
+      params.push(filter.eventType);
+    }
+    if (cursor) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(cursor.createdAt, cursor.createdAt, cursor.id);
+    }
+    const rows = await this.db.query(`SELECT * FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, [...params, limit]);
+    return this.withAttempts(rows, false);
+  }
+
+  /** One delivery of a subscription with its body as sent and every attempt, headers included; null if there is none. */
+  async findWithAttempts(subscriptionId: string, deliveryId: string) {
+    const rows = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ? AND subscription_id = ?', [deliveryId, subscriptionId]);
+    if (rows.length === 0) return null;
+    const [delivery] = await this.withAttempts(rows, true);
+    const { cursorKey: _cursor, ...rest } = delivery!;
+    return { ...rest, body: messageBody(String(rows[0]!.event_type), this.db.num(rows[0]!.occurred_at), String(rows[0]!.payload)) };
+  }
+
+  /**
+   * The last hours of a subscription's attempts, per hour: how many succeeded (2xx) and
+   * failed, and the nearest-rank p50 and p99 of their durations. Computed in SQL with window
+   * functions, which SQLite (3.25+) and PostgreSQL both have, so the figures are the same on both.
+   */
+  async hourlyStats(subscriptionId: string, since: number, until: number): Promise<HourlyAttemptStats[]> {
     const rows = await this.db.query(
-      `SELECT * FROM webhook_deliveries WHERE subscription_id = ?
-         ${cursor ? 'AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
-        ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [subscriptionId, ...(cursor ? [cursor.createdAt, cursor.createdAt, cursor.id] : []), limit],
+      `WITH a AS (
+         SELECT CAST((t.attempted_at - ?) / 3600000 AS INTEGER) AS bucket,
+                t.duration_ms AS duration,
+                CASE WHEN t.status_code >= 200 AND t.status_code < 300 THEN 1 ELSE 0 END AS ok
+           FROM webhook_attempts t JOIN webhook_deliveries d ON d.id = t.delivery_id
+          WHERE d.subscription_id = ? AND t.attempted_at >= ? AND t.attempted_at < ?
+       ), ranked AS (
+         SELECT bucket, duration, ok,
+                ROW_NUMBER() OVER (PARTITION BY bucket ORDER BY duration) AS position,
+                COUNT(*) OVER (PARTITION BY bucket) AS total
+           FROM a
+       )
+       SELECT bucket,
+              SUM(ok) AS succeeded,
+              SUM(1 - ok) AS failed,
+              MIN(CASE WHEN position * 100 >= total * 50 THEN duration END) AS p50,
+              MIN(CASE WHEN position * 100 >= total * 99 THEN duration END) AS p99
+         FROM ranked GROUP BY bucket ORDER BY bucket`,
+      [since, subscriptionId, since, until],
     );
+    return rows.map((row) => ({
+      hourStart: since + Number(row.bucket) * 3_600_000,
+      succeeded: Number(row.succeeded),
+      failed: Number(row.failed),
+      p50Ms: Number(row.p50),
+      p99Ms: Number(row.p99),
+    }));
+  }
+
+  private async withAttempts(rows: Row[], headers: boolean) {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => String(row.id));
     const attempts = await this.db.query(
@@ -211,6 +301,9 @@ export class WebhookDeliveryStore {
         error: attempt.error === null ? null : String(attempt.error),
         responseBody: attempt.response_body === null ? null : String(attempt.response_body),
         nextRetryAt: iso(this.db.num(attempt.next_retry_at, true)),
+        ...(headers
+          ? { requestHeaders: attempt.request_headers === null || attempt.request_headers === undefined ? null : (JSON.parse(String(attempt.request_headers)) as Record<string, string>) }
+          : {}),
       })),
     }));
   }

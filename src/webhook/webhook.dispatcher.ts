@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { Clock } from '../common/clock.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
-import { WebhookDeliveryStore, type DeliveryStatus, type DueDelivery } from './webhook-delivery.store.js';
+import { messageBody, WebhookDeliveryStore, type DeliveryStatus, type DueDelivery } from './webhook-delivery.store.js';
 import { WEBHOOK_METRICS, type WebhookAttemptOutcome, type WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy, type CheckedTarget } from './webhook-target.policy.js';
-import { WebhookSender, type SendResult } from './webhook.sender.js';
+import { WEBHOOK_USER_AGENT, WebhookSender, type SendResult } from './webhook.sender.js';
 import { WebhookSigner } from './webhook.signer.js';
 
 /** Beyond the request timeout, how long a lease outlives an attempt (clock skew, slow commits). */
@@ -125,6 +125,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         durationMs: result.durationMs,
         error,
         responseBody: result.responseBody,
+        requestHeaders: result.requestHeaders ?? null,
         nextRetryAt,
       },
       status,
@@ -137,7 +138,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     else if (status === 'failed') this.logger.warn(`Webhook delivery ${delivery.id} failed after ${delivery.attempts} attempts`);
   }
 
-  private async send(delivery: DueDelivery): Promise<SendResult & { refused?: true }> {
+  private async send(delivery: DueDelivery): Promise<SendResult & { refused?: true; requestHeaders?: Record<string, string> }> {
     let target: CheckedTarget;
     try {
       target = await this.targets.check(delivery.url);
@@ -146,7 +147,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const secrets = await this.subscriptions.signingSecrets(delivery.subscriptionId);
     if (!secrets) return { statusCode: null, retryAfter: null, responseBody: null, error: 'the subscription no longer exists', durationMs: 0 };
-    const body = JSON.stringify({ type: delivery.eventType, timestamp: new Date(delivery.occurredAt).toISOString(), data: JSON.parse(delivery.payload) as unknown });
+    const body = messageBody(delivery.eventType, delivery.occurredAt, delivery.payload);
     // Signed afresh for every attempt: verifiers refuse timestamps older than five minutes.
     const timestamp = Math.floor(this.clock.now() / 1000);
     const headers = {
@@ -155,7 +156,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       'webhook-timestamp': String(timestamp),
       'webhook-signature': this.signer.sign(secrets, delivery.eventId, timestamp, body),
     };
-    return this.sender.send(target, headers, body, this.stopping.signal);
+    const result = await this.sender.send(target, headers, body, this.stopping.signal);
+    return { ...result, requestHeaders: { ...headers, 'user-agent': WEBHOOK_USER_AGENT } };
   }
 }
 

@@ -40,6 +40,6 @@ import { WebhooksController } from './webhooks.controller.js';
     WebhookTargetPolicy,
     TokenEventListener,
   ],
-  exports: [WebhookSubscriptionsService],
+  exports: [WebhookSubscriptionsService, WebhookDeliveriesService],
 })
 export class WebhookModule {}

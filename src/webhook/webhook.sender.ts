@@ -9,6 +9,7 @@ import type { CheckedTarget } from './webhook-target.policy.js';
 
 /** At most this much of a receiver's answer is read and kept. */
 export const MAX_RESPONSE_BODY_BYTES = 2048;
+export const WEBHOOK_USER_AGENT = 'refresh-token-service-webhooks/1';
 
 export interface SendResult {
   statusCode: number | null;
@@ -40,7 +41,7 @@ export class WebhookSender {
         method: 'POST',
         url: target.url.toString(),
         data: body,
-        headers: { ...headers, 'user-agent': 'refresh-token-service-webhooks/1' },
+        headers: { ...headers, 'user-agent': WEBHOOK_USER_AGENT },
         maxRedirects: 0,
         proxy: false,
         timeout: this.config.timeoutMs,

@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ClientsService } from '../clients/clients.service.js';
+import { Clock } from '../common/clock.js';
+import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { portalConfig, type PortalConfig } from '../config/portal.config.js';
+import { Database } from '../database/database.js';
+
+export interface PortalLinkAnswer {
+  url: string;
+  expiresAt: string;
+}
+
+/** Who a portal session belongs to. */
+export interface PortalIdentity {
+  clientId: string;
+  clientName: string;
+  expiresAt: string;
+}
+
+export interface StartedPortalSession extends PortalIdentity {
+  /** The cookie value; only its hash is stored. */
+  token: string;
+  maxAgeSeconds: number;
+}
+
+const LINK_REFUSED = 'This portal link has already been used or has expired. Ask your operator for a new link.';
+
+/**
+ * Entry into the integrator portal: one-time links an operator hands out, sign-in with a
+ * confidential client's secret, and the sessions both give. Links and sessions are opaque
+ * 256-bit tokens of which only the SHA-256 is stored.
+ */
+@Injectable()
+export class PortalAccessService {
+  private readonly logger = new Logger(PortalAccessService.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly clients: ClientsService,
+    @Inject(portalConfig.KEY) private readonly config: PortalConfig,
+  ) {}
+
+  async createLink(clientId: string): Promise<PortalLinkAnswer> {
+    if (!(await this.clients.find(clientId))) throw new DomainError('not_found', 'No such client');
+    const token = generateOpaqueToken();
+    const now = this.clock.now();
+    const expiresAt = now + this.config.linkTtlSeconds * 1000;
+    await this.db.transaction(async (tx) => {
+      await tx.execute('DELETE FROM portal_links WHERE expires_at < ?', [now]);
+      await tx.execute('INSERT INTO portal_links (id, client_id, token_hash, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        randomUUID(),
+        clientId,
+        sha256(token),
+        expiresAt,
+        null,
+        now,
+      ]);
+    });
+    this.logger.log(`Portal link created for client ${clientId}`);
+    // In the fragment, so the token never reaches a server log or a Referer; the page posts it.
+    return { url: `${this.config.baseUrl}/portal#token=${token}`, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** A session from either way in: a link's token, or a confidential client's id and secret. */
+  async start(credentials: { token?: string; clientId?: string; clientSecret?: string }): Promise<StartedPortalSession> {
+    const { token, clientId, clientSecret } = credentials;
+    if (token !== undefined) {
+      if (clientId !== undefined || clientSecret !== undefined) {
+        throw new DomainError('invalid_request', 'Send either a link token or a client id and secret, not both');
+      }
+      return this.exchangeLink(token);
+    }
+    if (clientId !== undefined && clientSecret !== undefined) return this.signIn(clientId, clientSecret);
+    throw new DomainError('invalid_request', 'Send a portal link token, or a client id and client secret');
+  }
+
+  /** Uses a link, once: the conditional UPDATE lets exactly one of several racing exchanges win. */
+  async exchangeLink(token: string): Promise<StartedPortalSession> {
+    const now = this.clock.now();
+    const hash = sha256(token);
+    const used = await this.db.transaction((tx) =>
+      tx.execute('UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?', [now, hash, now]),
+    );
+    if (used !== 1) throw new DomainError('unauthorized', LINK_REFUSED);
+    const [link] = await this.db.query('SELECT client_id FROM portal_links WHERE token_hash = ?', [hash]);
+    const client = link ? await this.clients.find(String(link.client_id)) : null;
+    if (!client) throw new DomainError('unauthorized', LINK_REFUSED);
+    return this.startSession(client.clientId, client.name);
+  }
+
+  /** A confidential client signs in with its own secret; a public client has none to prove. */
+  async signIn(clientId: string, clientSecret: string): Promise<StartedPortalSession> {
+    const known = await this.clients.find(clientId);
+    if (known?.public) {
+      throw new DomainError('forbidden', 'Public clients cannot sign in to the portal: ask your operator for a portal link');
+    }
+    const client = await this.clients.authenticate(clientId, clientSecret);
+    return this.startSession(client.clientId, client.name);
+  }
+
+  /** The session's client, or a 401; a deleted client's sessions open nothing. */
+  async identify(token: string | undefined): Promise<PortalIdentity> {
+    if (token === undefined) throw new DomainError('unauthorized', 'Sign in to the portal first');
+    const [row] = await this.db.query(
+      `SELECT s.client_id, s.expires_at, c.name FROM portal_sessions s JOIN clients c ON c.id = s.client_id
+        WHERE s.token_hash = ? AND s.expires_at > ?`,
+      [sha256(token), this.clock.now()],
+    );
+    if (!row) throw new DomainError('unauthorized', 'Your portal session has ended: sign in again');
+    return { clientId: String(row.client_id), clientName: String(row.name), expiresAt: new Date(this.db.num(row.expires_at)).toISOString() };
+  }
+
+  async endSession(token: string | undefined): Promise<void> {
+    if (token === undefined) return;
+    await this.db.transaction((tx) => tx.execute('DELETE FROM portal_sessions WHERE token_hash = ?', [sha256(token)]));
+  }
+
+  private async startSession(clientId: string, clientName: string): Promise<StartedPortalSession> {
+    const token = generateOpaqueToken();
+    const now = this.clock.now();
+    const expiresAt = now + this.config.sessionTtlSeconds * 1000;
+    await this.db.transaction(async (tx) => {
+      await tx.execute('DELETE FROM portal_sessions WHERE expires_at < ?', [now]);
+      await tx.execute('INSERT INTO portal_sessions (id, client_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+        randomUUID(),
+        clientId,
+        sha256(token),
+        expiresAt,
+        now,
+      ]);
+    });
+    this.logger.log(`Portal session started for client ${clientId}`);
+    return { token, clientId, clientName, expiresAt: new Date(expiresAt).toISOString(), maxAgeSeconds: this.config.sessionTtlSeconds };
+  }
+}
