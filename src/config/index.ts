@@ -4,17 +4,18 @@ import { cookieConfig, readCookieConfig } from './cookie.config.js';
 import { databaseConfig, readDatabaseConfig } from './database.config.js';
 import { rateLimitConfig, readRateLimitConfig } from './rate-limit.config.js';
 import { readRedisConfig, redisConfig } from './redis.config.js';
+import { readRetentionConfig, retentionConfig } from './retention.config.js';
 import { readWebhookConfig, webhookConfig } from './webhook.config.js';
 
 /** Every configuration section, in the order ConfigModule loads them. */
-export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig, webhookConfig, rateLimitConfig, redisConfig];
+export const configSections = [appConfig, authConfig, databaseConfig, cookieConfig, webhookConfig, rateLimitConfig, redisConfig, retentionConfig];
 
 /**
  * Parses every section once so that a bad value stops the process before Nest starts,
  * with one line naming the variable.
  */
 export function validateEnvironment(env: Record<string, string | undefined> = process.env): void {
-  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig, readWebhookConfig, readRateLimitConfig, readRedisConfig]) {
+  for (const read of [readAppConfig, readAuthConfig, readDatabaseConfig, readCookieConfig, readWebhookConfig, readRateLimitConfig, readRedisConfig, readRetentionConfig]) {
     read(env);
   }
 }
@@ -24,4 +25,9 @@ export { ConfigError } from './env-reader.js';
 /** The app section, for the bootstrap code that runs before Nest's container exists. */
 export function loadAppConfig(env: Record<string, string | undefined> = process.env) {
   return readAppConfig(env);
+}
+
+/** The database section, for command-line tools (the backup) that run without Nest. */
+export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env) {
+  return readDatabaseConfig(env);
 }

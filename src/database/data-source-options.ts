@@ -15,6 +15,7 @@ import { Setting } from './setting.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema.js';
 import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
 import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
+import { RetentionIndexes1764000001300 } from './migrations/1764000001300-RetentionIndexes.js';
 
 export const ENTITIES = [
   Client,
@@ -28,7 +29,7 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400, RefreshTokenSuccessorIndex1764000000700];
+export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400, RefreshTokenSuccessorIndex1764000000700, RetentionIndexes1764000001300];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
