@@ -27,7 +27,10 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
   return readAppConfig(env);
 }
 
-/** The database section, for command-line tools (the backup) that run without Nest. */
-export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env) {
-  return readDatabaseConfig(env);
+/**
+ * What `npm run backup` needs, read without Nest: the database section, and the folder the
+ * command was typed in (npm runs scripts from the package root and says where it started).
+ */
+export function loadBackupSettings(env: Record<string, string | undefined> = process.env) {
+  return { database: readDatabaseConfig(env), workingDir: env.INIT_CWD || process.cwd() };
 }
