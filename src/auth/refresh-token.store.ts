@@ -187,11 +187,10 @@ export class RefreshTokenStore {
     );
   }
 
-  /** Deletes families (and, by cascade, their tokens) that ended before `before`. */
   /**
    * One batch of ended families (revoked or past their absolute expiry before `before`) and
    * their tokens. Ended is final (nothing un-revokes a family or moves its expiry), so both
-   * statements select the same families.
+   * statements select the same families (the cutoff is fixed and in the past).
    */
   async purgeEndedFamilies(before: number, limit: number): Promise<number> {
     const ended = `SELECT id FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ? ORDER BY id LIMIT ?`;
@@ -200,7 +199,6 @@ export class RefreshTokenStore {
       return tx.execute(`DELETE FROM refresh_token_families WHERE id IN (${ended})`, [before, before, limit]);
     });
   }
-
 
   /** When a token was issued, for introspection (`iat`). */
   async issuedAt(tokenId: string): Promise<number | undefined> {

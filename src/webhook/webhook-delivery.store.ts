@@ -218,7 +218,8 @@ export class WebhookDeliveryStore {
   /**
    * One batch of ended deliveries (succeeded or failed, completed before `before`) and their
    * attempts. A pending delivery is never selected, and the outer condition is checked
-   * again on the row itself, so one put back in line meanwhile stays.
+   * again on the row itself, so one retried by hand meanwhile stays (on PostgreSQL it may
+   * lose its old attempt log, never the delivery).
    */
   async purgeEnded(before: number, limit: number): Promise<number> {
     const ended = `SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ? ORDER BY completed_at, id LIMIT ?`;
@@ -227,7 +228,6 @@ export class WebhookDeliveryStore {
       return tx.execute(`DELETE FROM webhook_deliveries WHERE id IN (${ended}) AND status <> 'pending' AND completed_at < ?`, [before, limit, before]);
     });
   }
-
 
   /** How many deliveries wait for an attempt. */
   async countPending(): Promise<number> {
