@@ -1,15 +1,68 @@
+import { jest } from '@jest/globals';
 import { RefreshTokenStore } from '../src/auth/refresh-token.store.js';
+import { RetentionJob } from '../src/auth/retention.job.js';
+import { Clock } from '../src/common/clock.js';
+import { Database } from '../src/database/database.js';
+import { OutboxRetention } from '../src/outbox/outbox.retention.js';
+import { OutboxWriter } from '../src/outbox/outbox.writer.js';
+import { WebhookRetention } from '../src/webhook/webhook-retention.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { answer, WebhookReceiver } from './support/webhook-receiver.js';
 
-/** The retention job's statements (grace wipe, purge with its subquery) on either database. */
+jest.setTimeout(60_000);
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Real time, moved forward only for the instant a purge reads its cutoff. */
+class ShiftableClock extends Clock {
+  offset = 0;
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+}
+
+/** The retention purges' statements (grace wipe, batched purges with their subqueries) on either database. */
 describe('retention statements', () => {
   let t: TestApp;
+  let receiver: WebhookReceiver;
+  const clock = new ShiftableClock();
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '60' } });
+    receiver = await WebhookReceiver.start();
+    t = await startTestApp({
+      env: {
+        REFRESH_REUSE_GRACE_SECONDS: '60',
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+        WEBHOOK_POLL_MS: '100',
+        // Second attempts are an hour away: a delivery whose first attempt failed stays pending.
+        WEBHOOK_RETRY_SCHEDULE: '0,3600',
+        FAMILY_RETENTION_SECONDS: '60',
+        WEBHOOK_DELIVERY_RETENTION_SECONDS: '60',
+        OUTBOX_RETENTION_SECONDS: '60',
+        // The schedule stays out of the way; the spec runs each purge itself.
+        RETENTION_INTERVAL_SECONDS: '86400',
+        RETENTION_BATCH_SIZE: '2',
+      },
+      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+    });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+
+  /** Runs a purge whose cutoff is read a day from now, so everything that ended before now is past retention. */
+  function purgeADayLater(purge: () => Promise<number>): Promise<number> {
+    clock.offset = DAY;
+    try {
+      return purge();
+    } finally {
+      clock.offset = 0;
+    }
+  }
+
+  const count = async (sql: string, params: unknown[] = []) => Number((await t.app.get(Database).query(sql, params))[0]!.n);
 
   it('wipes kept successors once the grace window has ended, then purges ended families', async () => {
     const store = t.app.get(RefreshTokenStore);
@@ -25,9 +78,96 @@ describe('retention statements', () => {
     expect((await refreshAtTokenEndpoint(t.api, client, refreshToken)).status).toBe(400);
 
     // The family is revoked now; purging everything that ended before "tomorrow" removes it and its tokens.
-    expect(await store.purgeFamilies(Date.now() + 24 * 3600 * 1000)).toBeGreaterThanOrEqual(1);
+    expect(await store.purgeEndedFamilies(Date.now() + DAY, 500)).toBeGreaterThanOrEqual(1);
     const sessions = await t.api.get(`/api/admin/users/${user.id}/sessions`, { admin: true });
     expect(sessions.body.items ?? sessions.body).toEqual([]);
     expect((await refreshAtTokenEndpoint(t.api, client, rotated.body.refresh_token)).status).toBe(400);
+  });
+
+  it('purges revoked families with their tokens in batches, and keeps live ones', async () => {
+    const client = await createClient(t.api, { public: true });
+    const user = await createUser(t.api);
+    const live = await login(t.api, user, client);
+    const ended: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const session = await login(t.api, user, client);
+      expect((await refreshAtTokenEndpoint(t.api, client, session.refreshToken)).status).toBe(200);
+      expect((await t.api.post('/api/auth/logout', { json: { refreshToken: session.refreshToken } })).status).toBe(200);
+      ended.push(session.refreshTokenId);
+    }
+    const endedTokens = () => count(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE family_id IN (?, ?, ?, ?, ?)`, ended);
+    expect(await endedTokens()).toBeGreaterThan(0);
+
+    // Ended just now: within the 60-second retention, nothing goes.
+    expect(await t.app.get(RetentionJob).purge()).toBe(0);
+    // A day later: all five, in batches of two, with their tokens; the live family stays.
+    expect(await purgeADayLater(() => t.app.get(RetentionJob).purge())).toBe(5);
+    expect(await endedTokens()).toBe(0);
+    expect(await count(`SELECT COUNT(*) AS n FROM refresh_token_families WHERE id IN (?, ?, ?, ?, ?)`, ended)).toBe(0);
+    expect((await refreshAtTokenEndpoint(t.api, client, live.refreshToken)).status).toBe(200);
+  });
+
+  it('purges ended webhook deliveries with their attempts in batches, never a pending one', async () => {
+    const client = await createClient(t.api, { public: true });
+    const subscription = await t.api.post('/api/webhooks', {
+      admin: true,
+      json: { url: receiver.url, events: ['token.refreshed'], clientId: client.clientId },
+    });
+    expect(subscription.status).toBe(201);
+    const user = await createUser(t.api);
+    let { refreshToken } = await login(t.api, user, client);
+    // Five deliveries: the first fails (and waits an hour for its retry), four succeed.
+    receiver.answerWith(answer(500));
+    for (let i = 0; i < 5; i += 1) {
+      const response = await refreshAtTokenEndpoint(t.api, client, refreshToken);
+      expect(response.status).toBe(200);
+      refreshToken = response.body.refresh_token;
+      if (i === 0) await receiver.waitFor(1);
+    }
+    await receiver.waitFor(5);
+    const deliveries = async () => {
+      const response = await t.api.get(`/api/webhooks/${subscription.body.id}/deliveries`, { admin: true });
+      return response.body.items as Array<{ id: string; status: string }>;
+    };
+    const deadline = Date.now() + 15_000;
+    while ((await deliveries()).filter((delivery) => delivery.status === 'succeeded').length < 4) {
+      if (Date.now() > deadline) throw new Error(`deliveries did not settle: ${JSON.stringify(await deliveries())}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const pending = (await deliveries()).filter((delivery) => delivery.status === 'pending');
+    expect(pending).toHaveLength(1);
+    const ids = (await deliveries()).map((delivery) => delivery.id);
+    const attempts = () => count(`SELECT COUNT(*) AS n FROM webhook_attempts WHERE delivery_id IN (?, ?, ?, ?, ?)`, ids);
+    expect(await attempts()).toBe(5);
+
+    expect(await t.app.get(WebhookRetention).purge()).toBe(0);
+    expect(await purgeADayLater(() => t.app.get(WebhookRetention).purge())).toBe(4);
+    // The pending delivery and its attempt log are still there.
+    expect(await deliveries()).toEqual([expect.objectContaining({ id: pending[0]!.id, status: 'pending' })]);
+    expect(await attempts()).toBe(1);
+  });
+
+  it('purges processed outbox events in batches, never one not yet processed', async () => {
+    const db = t.app.get(Database);
+    // An event no consumer takes over stays unprocessed for ever.
+    const unconsumed = await db.transaction((tx) => t.app.get(OutboxWriter).record(tx, 'test.unconsumed', { n: 1 }));
+    const client = await createClient(t.api, { public: true });
+    const user = await createUser(t.api);
+    await login(t.api, user, client);
+    await login(t.api, user, client);
+    await login(t.api, user, client);
+    const processed = () => count(`SELECT COUNT(*) AS n FROM outbox_events WHERE processed_at IS NOT NULL`);
+    // The three token.issued events are fanned out (processed) in the background.
+    const deadline = Date.now() + 15_000;
+    while ((await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE processed_at IS NULL AND type <> ?`, ['test.unconsumed'])) > 0) {
+      if (Date.now() > deadline) throw new Error('outbox events were not processed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await processed()).toBeGreaterThanOrEqual(3);
+
+    expect(await t.app.get(OutboxRetention).purge()).toBe(0);
+    expect(await purgeADayLater(() => t.app.get(OutboxRetention).purge())).toBeGreaterThanOrEqual(3);
+    expect(await processed()).toBe(0);
+    expect(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ?`, [unconsumed.id])).toBe(1);
   });
 });

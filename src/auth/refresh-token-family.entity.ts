@@ -33,6 +33,7 @@ export class RefreshTokenFamily {
   @Column({ name: 'last_used_at', type: 'bigint', transformer: epochMs })
   lastUsedAt: number;
 
+  @Index('idx_families_revoked')
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMs })
   revokedAt: number | null;
 

@@ -187,14 +187,16 @@ export class RefreshTokenStore {
     );
   }
 
-  /** Deletes families (and, by cascade, their tokens) that ended before `before`. */
-  async purgeFamilies(before: number): Promise<number> {
+  /**
+   * One batch of ended families (revoked or past their absolute expiry before `before`) and
+   * their tokens. Ended is final (nothing un-revokes a family or moves its expiry), so both
+   * statements select the same families (the cutoff is fixed and in the past).
+   */
+  async purgeEndedFamilies(before: number, limit: number): Promise<number> {
+    const ended = `SELECT id FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ? ORDER BY id LIMIT ?`;
     return this.db.transaction(async (tx) => {
-      await tx.execute(
-        'DELETE FROM refresh_tokens WHERE family_id IN (SELECT id FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ?)',
-        [before, before],
-      );
-      return tx.execute('DELETE FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ?', [before, before]);
+      await tx.execute(`DELETE FROM refresh_tokens WHERE family_id IN (${ended})`, [before, before, limit]);
+      return tx.execute(`DELETE FROM refresh_token_families WHERE id IN (${ended})`, [before, before, limit]);
     });
   }
 

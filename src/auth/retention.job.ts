@@ -1,48 +1,45 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
-import { appConfig, type AppConfig } from '../config/app.config.js';
+import { retentionConfig, type RetentionConfig } from '../config/retention.config.js';
+import { purgeInBatches, PurgeSchedule } from '../database/batched-purge.js';
 import { RefreshTokenStore } from './refresh-token.store.js';
 
 const GRACE_SWEEP_MS = 5_000;
-const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Wipes kept successors once their grace window ends, and purges families (with their
- * consumed tokens) that ended more than RETENTION_DAYS ago.
+ * consumed tokens) that ended more than FAMILY_RETENTION_SECONDS ago. A live family is never
+ * touched: consumed hashes stay until the family's absolute expiry, so reuse stays detectable.
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionJob.name);
-  private timers: NodeJS.Timeout[] = [];
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly schedule = new PurgeSchedule(this.logger, 'ended refresh-token families', () => this.purge());
 
   constructor(
     private readonly store: RefreshTokenStore,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(retentionConfig.KEY) private readonly config: RetentionConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timers = [
-      setInterval(() => void this.wipeGrace(), GRACE_SWEEP_MS).unref(),
-      setInterval(() => void this.purge(), PURGE_EVERY_MS).unref(),
-    ];
+    this.graceTimer = setInterval(() => void this.wipeGrace(), GRACE_SWEEP_MS).unref();
+    this.schedule.start(this.config.intervalSeconds * 1000);
   }
 
-  onModuleDestroy(): void {
-    this.timers.forEach(clearInterval);
+  onModuleDestroy(): Promise<void> {
+    clearInterval(this.graceTimer);
+    return this.schedule.stop();
   }
 
   async wipeGrace(): Promise<void> {
     await this.store.wipeExpiredGrace(this.clock.now()).catch((error: Error) => this.logger.warn(`Grace sweep failed: ${error.message}`));
   }
 
-  async purge(): Promise<void> {
-    const before = this.clock.now() - this.app.retentionDays * 24 * 60 * 60 * 1000;
-    try {
-      const purged = await this.store.purgeFamilies(before);
-      if (purged > 0) this.logger.log(`Purged ${purged} ended refresh-token families`);
-    } catch (error) {
-      this.logger.warn(`Purge failed: ${(error as Error).message}`);
-    }
+  /** Every family that ended before the retention cutoff, in batches; returns how many. */
+  purge(): Promise<number> {
+    const before = this.clock.now() - this.config.familySeconds * 1000;
+    return purgeInBatches((size) => this.store.purgeEndedFamilies(before, size), this.config.batchSize);
   }
 }

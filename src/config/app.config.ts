@@ -21,7 +21,6 @@ export function readAppConfig(env: Record<string, string | undefined>) {
     trustProxy: read.bool('TRUST_PROXY', false),
     corsOrigins: read.list('CORS_ORIGINS'),
     workers: read.int('WORKERS', 1, { min: 1, max: 64 }),
-    retentionDays: read.int('RETENTION_DAYS', 30, { min: 1, max: 3650 }),
     metricsToken: read.string('METRICS_TOKEN'),
     /** On SIGTERM, how long readiness answers 503 while still serving, before the server closes. */
     shutdownDrainSeconds: read.int('SHUTDOWN_DRAIN_SECONDS', 0, { max: 300 }),

@@ -19,6 +19,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSc
 import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
 import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
 import { Portal1764000000800 } from './migrations/1764000000800-Portal.js';
+import { RetentionIndexes1764000001300 } from './migrations/1764000001300-RetentionIndexes.js';
 
 export const ENTITIES = [
   Client,
@@ -34,7 +35,13 @@ export const ENTITIES = [
   PortalLink,
   PortalSession,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Webhooks1764000000400, RefreshTokenSuccessorIndex1764000000700, Portal1764000000800];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Webhooks1764000000400,
+  RefreshTokenSuccessorIndex1764000000700,
+  Portal1764000000800,
+  RetentionIndexes1764000001300,
+];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {

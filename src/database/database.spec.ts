@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Database } from './database.js';
-import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { JOURNAL_SIZE_LIMIT_BYTES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 describe('Database on SQLite (statements straight on the better-sqlite3 connection)', () => {
   let dir: string;
@@ -77,6 +77,26 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
       const deadline = Date.now() + 5000;
       while (statSync(file).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(statSync(file).size).toBeGreaterThan(before + 100_000);
+    } finally {
+      await checkpointer.onApplicationShutdown();
+    }
+  });
+
+  it('caps the WAL: journal_size_limit on the connection, and an idle WAL emptied by a TRUNCATE checkpoint', async () => {
+    const checkpointer = new SqliteCheckpointer(dataSource);
+    checkpointer.onModuleInit();
+    try {
+      expect(await dataSource.query('PRAGMA journal_size_limit')).toEqual([{ journal_size_limit: JOURNAL_SIZE_LIMIT_BYTES }]);
+      const wal = join(dir, 'db.sqlite-wal');
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < 300; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
+      });
+      expect(statSync(wal).size).toBeGreaterThan(100_000);
+      // Nothing else writes: a PASSIVE checkpoint alone would leave the file at this size for ever.
+      const deadline = Date.now() + 10_000;
+      while (statSync(wal).size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(statSync(wal).size).toBe(0);
+      expect(await db.query('SELECT COUNT(*) AS n FROM items')).toEqual([{ n: 300 }]);
     } finally {
       await checkpointer.onApplicationShutdown();
     }

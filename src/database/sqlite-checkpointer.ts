@@ -12,15 +12,34 @@ const CHECKPOINT_INTERVAL_MS = 100;
  * has grown past this many pages, and then finds most of the work already done.
  */
 const FOREGROUND_CHECKPOINT_PAGES = 4000;
+/**
+ * When the WAL is reset after a complete checkpoint, SQLite truncates the file to this size
+ * instead of leaving it at its high-water mark.
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+/** A WAL that has not grown for this many ticks (one second) counts as idle. */
+const IDLE_TICKS = 10;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 0 });
 db.pragma('synchronous = NORMAL');
+db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
+let lastLog = -1;
+let idleTicks = 0;
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+    idleTicks = log === lastLog ? idleTicks + 1 : 0;
+    lastLog = log;
+    // Idle and fully copied back: empty the WAL file itself (TRUNCATE waits for no one:
+    // this connection's busy timeout is 0, so a writer arriving first simply wins).
+    if (log > 0 && checkpointed === log && idleTicks >= workerData.idleTicks) {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      lastLog = -1;
+      idleTicks = 0;
+    }
   } catch {
     // SQLITE_BUSY: another checkpoint is running; the next tick catches up.
   }
@@ -40,6 +59,10 @@ parentPort.once('message', () => {
  * connection now runs passive checkpoints every 100 ms. Durability is unchanged: commits
  * still append to the WAL exactly as before (synchronous=NORMAL), and a checkpoint syncs the
  * same way whichever connection runs it.
+ *
+ * The WAL is capped too: `journal_size_limit` shrinks it whenever it is reset, and once it
+ * has been idle for a second (everything copied back, nothing new) a TRUNCATE checkpoint
+ * empties it, so a burst of writes no longer leaves the file at its high-water mark.
  */
 @Injectable()
 export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
@@ -54,9 +77,16 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     if (typeof file !== 'string' || file === ':memory:' || file === '') return;
     const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     connection.pragma(`wal_autocheckpoint = ${FOREGROUND_CHECKPOINT_PAGES}`);
+    connection.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs: CHECKPOINT_INTERVAL_MS },
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        intervalMs: CHECKPOINT_INTERVAL_MS,
+        journalSizeLimit: JOURNAL_SIZE_LIMIT_BYTES,
+        idleTicks: IDLE_TICKS,
+      },
     });
     this.worker.unref();
     this.worker.on('error', (error) => {

@@ -52,6 +52,7 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;
 
+  @Index('idx_webhook_deliveries_completed')
   @Column({ name: 'completed_at', type: 'bigint', nullable: true, transformer: epochMs })
   completedAt: number | null;
 }

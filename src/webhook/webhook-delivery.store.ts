@@ -308,15 +308,17 @@ export class WebhookDeliveryStore {
     }));
   }
 
-  /** Ended deliveries (and their attempts) older than the retention. */
-  async purgeEnded(before: number): Promise<number> {
+  /**
+   * One batch of ended deliveries (succeeded or failed, completed before `before`) and their
+   * attempts. A pending delivery is never selected, and the outer condition is checked
+   * again on the row itself, so one retried by hand meanwhile stays (on PostgreSQL it may
+   * lose its old attempt log, never the delivery).
+   */
+  async purgeEnded(before: number, limit: number): Promise<number> {
+    const ended = `SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ? ORDER BY completed_at, id LIMIT ?`;
     return this.db.transaction(async (tx) => {
-      await tx.execute(
-        `DELETE FROM webhook_attempts WHERE delivery_id IN
-           (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ?)`,
-        [before],
-      );
-      return tx.execute(`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ?`, [before]);
+      await tx.execute(`DELETE FROM webhook_attempts WHERE delivery_id IN (${ended})`, [before, limit]);
+      return tx.execute(`DELETE FROM webhook_deliveries WHERE id IN (${ended}) AND status <> 'pending' AND completed_at < ?`, [before, limit, before]);
     });
   }
 

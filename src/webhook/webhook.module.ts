@@ -11,6 +11,7 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { WebhookFanOut } from './webhook-fan-out.service.js';
 import { WebhookOutboxSweeper } from './webhook-outbox.sweeper.js';
+import { WebhookRetention } from './webhook-retention.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy } from './webhook-target.policy.js';
@@ -34,6 +35,7 @@ import { WebhooksController } from './webhooks.controller.js';
     WebhookDeliveryStore,
     WebhookFanOut,
     WebhookOutboxSweeper,
+    WebhookRetention,
     WebhookDispatcher,
     WebhookSender,
     WebhookSigner,

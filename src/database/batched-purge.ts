@@ -1,0 +1,50 @@
+import type { Logger } from '@nestjs/common';
+
+/**
+ * Removes rows one short transaction at a time: `batch` deletes at most `size` rows and says
+ * how many it removed. Between batches the event loop runs, so requests that queued behind
+ * one batch (SQLite has one writer) go before the next, and no purge holds the writer long.
+ */
+export async function purgeInBatches(batch: (size: number) => Promise<number>, size: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const removed = await batch(size);
+    total += removed;
+    if (removed < size) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Runs `purge` every `intervalMs`, never two at once; a failure is logged and retried next time. */
+export class PurgeSchedule {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly what: string,
+    private readonly purge: () => Promise<number>,
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.runOnce(), intervalMs).unref();
+  }
+
+  runOnce(): Promise<void> {
+    this.running ??= this.purge()
+      .then((purged) => {
+        if (purged > 0) this.logger.log(`Purged ${purged} ${this.what}`);
+      })
+      .catch((error: Error) => this.logger.warn(`Purge of ${this.what} failed: ${error.message}`))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  /** Stops the timer and waits for a purge in progress, so the database closes after it. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
