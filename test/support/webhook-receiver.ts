@@ -66,6 +66,11 @@ export class WebhookReceiver {
     this.port = (server.address() as AddressInfo).port;
   }
 
+  /** Requests whose answer has not ended yet (held open by a responder). */
+  get openRequests(): number {
+    return this.open.size;
+  }
+
   answerWith(...responders: Responder[]): void {
     this.scripted.push(...responders);
   }
