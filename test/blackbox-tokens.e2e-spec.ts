@@ -462,7 +462,7 @@ describe('Black-box: tokens, sessions and discovery', () => {
       ['POST', '/api/admin/keys/rotate'],
       ['GET', '/api/admin/users/00000000-0000-4000-8000-000000000000/sessions'],
     ])('refuses %s %s without the admin key (401) and with a wrong one (401)', async (method, path) => {
-      for (const headers of [{}, { authorization: 'Bearer not-the-admin-key-not-the-admin-key' }]) {
+      for (const headers of [{}, { authorization: 'Bearer not-the-admin-key-not-the-admin-key' }] as Array<Record<string, string>>) {
         const response = await t.api.request(method, path, { headers });
         expect(response.status).toBe(401);
         expect(response.body).toEqual({ error: expect.any(String), message: expect.any(String) });
