@@ -79,13 +79,23 @@ describe('admin API and login', () => {
     for (const change of [{ disabled: true }, { password: 'a brand new password' }]) {
       const user = await createUser(t.api);
       const pair = await login(t.api, user, client);
-      expect((await t.api.patch(`/api/admin/users/${user.id}`, { admin: true, json: change })).status).toBe(200);
-      expect((await refreshAtTokenEndpoint(t.api, client, pair.refreshToken)).status).toBe(400);
+      const patched = await t.api.patch(`/api/admin/users/${user.id}`, { admin: true, json: change });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toEqual({ id: user.id, loginId: user.loginId, roles: ['user'], disabled: 'disabled' in change });
+      expect(patched.text).not.toContain('a brand new password');
+      const refused = await refreshAtTokenEndpoint(t.api, client, pair.refreshToken);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
     }
     const user = await createUser(t.api);
     const pair = await login(t.api, user, client);
-    expect((await t.api.delete(`/api/admin/users/${user.id}`, { admin: true })).status).toBe(204);
-    expect((await refreshAtTokenEndpoint(t.api, client, pair.refreshToken)).status).toBe(400);
+    const deleted = await t.api.delete(`/api/admin/users/${user.id}`, { admin: true });
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    const refused = await refreshAtTokenEndpoint(t.api, client, pair.refreshToken);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
+    expect((await t.api.get(`/api/admin/users/${user.id}`, { admin: true })).status).toBe(404);
   });
 
   it('validates admin input with clear 400s', async () => {

@@ -305,12 +305,20 @@ describe('cookie-or-body refresh (POST /api/auth/refresh, /api/jwt/refresh) and 
         expect(global.status).toBe(200);
         const live = await t.app.get(RefreshTokenStore).liveFamilies(t.app.get(Database), { userId: logoutUser.id }, Date.now());
         expect(live).toEqual([]);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The sentinel: one more logout, of another user's family. Once its event is in, every
+        // event of the logouts above (and any extra one) would be too.
+        const sentinelUser = await createUser(t.api);
+        const sentinel = await login(t.api, sentinelUser, client);
+        expect((await t.api.post('/api/auth/logout', { json: { refreshToken: sentinel.refreshToken } })).status).toBe(200);
+        for (let i = 0; i < 200 && !events.some((event) => event.data.familyId === sentinel.refreshTokenId); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
         expect(events.map((event) => [event.data.familyId, event.data.reason]).sort()).toEqual(
           [
             [a.refreshTokenId, 'logout'],
             [b.refreshTokenId, 'logout_global'],
             [c.refreshTokenId, 'logout_global'],
+            [sentinel.refreshTokenId, 'logout'],
           ].sort(),
         );
       } finally {

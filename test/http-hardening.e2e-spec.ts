@@ -1,3 +1,4 @@
+// e2e: black-box
 import { createClient, createUser, login, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,24 +1,25 @@
 import Sqlite from 'better-sqlite3';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { join } from 'node:path';
+import { Database } from '../src/database/database.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-/** These specs read the SQLite file itself, so they run on SQLite even in the PostgreSQL pass. */
-const ON_SQLITE = { DATABASE_URL: undefined };
 
 /**
  * The rotation guarantees, through the storage path the benchmark work changed (statements on
  * the SQLite connection directly, WAL checkpoints on a background thread, the successor index).
+ * In the PostgreSQL pass (DATABASE_URL set) the same guarantees on PostgreSQL; on SQLite the
+ * rows are read from the file by a second connection.
  */
-describe('refresh rotation on durable SQLite', () => {
+
+describe(`refresh rotation on durable storage (${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, () => {
   describe('with a grace window', () => {
     let t: TestApp;
     let client: ClientFixture;
     let user: UserFixture;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { ...ON_SQLITE, REFRESH_REUSE_GRACE_SECONDS: '10' } });
+      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '10' } });
       client = await createClient(t.api, { public: false });
       user = await createUser(t.api);
     });
@@ -41,6 +42,19 @@ describe('refresh rotation on durable SQLite', () => {
         const response = await refreshAtTokenEndpoint(t.api, client, current);
         expect(response.status).toBe(200);
         current = response.body.refresh_token;
+      }
+      const db = t.app.get(Database);
+      if (db.kind === 'postgres') {
+        const rows = await db.query<{ generation: unknown; consumed_at: unknown; successor_sealed: unknown }>(
+          'SELECT generation, consumed_at, successor_sealed FROM refresh_tokens WHERE family_id = ? ORDER BY generation',
+          [refreshTokenId],
+        );
+        expect(rows).toHaveLength(31);
+        expect(rows.filter((row) => row.consumed_at === null).map((row) => db.num(row.generation))).toEqual([30]);
+        expect(rows.filter((row) => row.successor_sealed !== null).map((row) => db.num(row.generation))).toEqual([29]);
+        const indexes = await db.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'refresh_tokens'");
+        expect(indexes.map((index) => index.indexname)).toContain('idx_refresh_tokens_sealed_successor');
+        return;
       }
       // A second connection reads what the server committed (WAL included).
       const file = new Sqlite(join(t.dataDir, 'refresh-tokens.sqlite'), { readonly: true });
@@ -66,7 +80,7 @@ describe('refresh rotation on durable SQLite', () => {
     let user: UserFixture;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { ...ON_SQLITE, REFRESH_REUSE_GRACE_SECONDS: '0' } });
+      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
       client = await createClient(t.api, { public: false });
       user = await createUser(t.api);
     });
@@ -91,7 +105,7 @@ describe('refresh rotation on durable SQLite', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { ...ON_SQLITE, JWT_ALG: 'ES256' } });
+      t = await startTestApp({ env: { JWT_ALG: 'ES256' } });
     });
     afterAll(() => t.close());
 

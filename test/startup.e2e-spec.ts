@@ -1,16 +1,26 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, waitForHttp } from './support/server-process.js';
+import { createScratchDatabase, type ScratchDatabase } from './support/postgres-database.js';
+import { spawnServer as spawnBuiltServer, waitForHttp } from './support/server-process.js';
 import { freePort } from './support/test-app.js';
 
-describe('starting the built server', () => {
-  let dataDir: string;
+const pgServer = process.env.DATABASE_URL;
 
-  beforeEach(() => {
+describe(`starting the built server (${pgServer ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let dataDir: string;
+  let scratch: ScratchDatabase | undefined;
+  /** In the PostgreSQL pass every start goes to a fresh database on that server (the variable under test still wins). */
+  const spawnServer = (env: Record<string, string>) => spawnBuiltServer({ ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env });
+
+  beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'rts-start-'));
+    scratch = pgServer ? await createScratchDatabase(pgServer) : undefined;
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await scratch?.drop();
+  });
 
   it.each([
     ['PORT', 'not-a-port'],

@@ -3,20 +3,26 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from './support/api-client.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture } from './support/fixtures.js';
+import { createScratchDatabase, type ScratchDatabase } from './support/postgres-database.js';
 import { ensureBuilt, freePort, RestartableServer, sharedSecrets } from './support/server-process.js';
 import { answer, hang, WebhookReceiver } from './support/webhook-receiver.js';
 
 jest.setTimeout(180_000);
 
+const pgServer = process.env.DATABASE_URL;
+
 /**
  * The built server as a child process, killed with SIGKILL at the worst moments: a
- * refresh that answered 200 must still reach the receiver after a restart.
+ * refresh that answered 200 must still reach the receiver after a restart. On a fresh
+ * PostgreSQL database when DATABASE_URL is set, otherwise on a SQLite DATA_DIR.
  */
-describe('Webhook delivery survives a crash', () => {
+describe(`Webhook delivery survives a crash (${pgServer ? 'PostgreSQL' : 'SQLite'})`, () => {
   let dataDir: string;
+  let scratch: ScratchDatabase | undefined;
   let server: RestartableServer;
   let api: ApiClient;
   let receiver: WebhookReceiver;
@@ -26,7 +32,9 @@ describe('Webhook delivery survives a crash', () => {
   beforeAll(async () => {
     ensureBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'rts-crash-'));
+    scratch = pgServer ? await createScratchDatabase(pgServer) : undefined;
     Object.assign(env, {
+      DATABASE_URL: scratch?.url ?? '',
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
       ...sharedSecrets(),
@@ -46,6 +54,7 @@ describe('Webhook delivery survives a crash', () => {
   afterAll(async () => {
     await server?.stop('SIGKILL');
     await receiver?.close();
+    await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -64,10 +73,21 @@ describe('Webhook delivery survives a crash', () => {
     expect(response.status).toBe(200);
   }
 
-  function refreshedEventIds(): string[] {
+  /** Read from the storage itself, by a connection of our own: what the killed process committed. */
+  async function refreshedEventIds(): Promise<string[]> {
+    const sql = `SELECT id FROM outbox_events WHERE type = 'token.refreshed' ORDER BY created_at`;
+    if (scratch) {
+      const db = new pg.Client({ connectionString: scratch.url });
+      await db.connect();
+      try {
+        return (await db.query<{ id: string }>(sql)).rows.map((row) => row.id);
+      } finally {
+        await db.end();
+      }
+    }
     const db = new Database(join(dataDir, 'refresh-tokens.sqlite'), { readonly: true });
     try {
-      return (db.prepare(`SELECT id FROM outbox_events WHERE type = 'token.refreshed' ORDER BY created_at`).all() as { id: string }[]).map((row) => row.id);
+      return (db.prepare(sql).all() as { id: string }[]).map((row) => row.id);
     } finally {
       db.close();
     }
@@ -84,7 +104,7 @@ describe('Webhook delivery survives a crash', () => {
     await refreshOnce();
     expect(await server.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
-    const [eventId] = refreshedEventIds();
+    const [eventId] = await refreshedEventIds();
     expect(eventId).toBeDefined();
     await restart();
     await receiver.listen();
@@ -98,13 +118,18 @@ describe('Webhook delivery survives a crash', () => {
     const subscription = await subscribe(`${receiver.url}/mid-retry`);
     await refreshOnce();
     const [first] = await receiver.waitFor(1, 30_000, (received) => received.path === '/hook/mid-retry');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Killed once the failed first attempt is on record, with its retry scheduled.
+    for (let i = 0; i < 100; i++) {
+      const [delivery] = (await api.get(`/api/webhooks/${subscription.id}/deliveries`, { admin: true })).body.items as Array<{ attempts: number }>;
+      if (delivery && delivery.attempts >= 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(await server.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
     await restart();
     const requests = await receiver.waitFor(2, 30_000, (received) => received.path === '/hook/mid-retry');
     expect(requests.map((received) => received.headers['webhook-id'])).toEqual([first!.headers['webhook-id'], first!.headers['webhook-id']]);
-    expect(refreshedEventIds()).toContain(first!.headers['webhook-id']);
+    expect(await refreshedEventIds()).toContain(first!.headers['webhook-id']);
     expect(new Webhook(subscription.secret).verify(requests[1]!.rawBody, requests[1]!.headers as Record<string, string>)).toMatchObject({ type: 'token.refreshed' });
   });
 
@@ -145,12 +170,17 @@ describe('Webhook delivery survives a crash', () => {
         const tokens = await login(via, user, client);
         expect((await refreshAtTokenEndpoint(via, client, tokens.refreshToken)).status).toBe(200);
       }
-      await receiver.waitFor(6, 30_000, (received) => received.path === '/hook/two-processes');
-      // Both dispatchers poll every 100 ms: leave them time to send anything twice.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      const requests = receiver.received.filter((received) => received.path === '/hook/two-processes');
-      expect(requests).toHaveLength(6);
-      expect(new Set(requests.map((received) => received.headers['webhook-id'])).size).toBe(6);
+      const six = await receiver.waitFor(6, 30_000, (received) => received.path === '/hook/two-processes');
+      const first = new Set(six.map((received) => received.headers['webhook-id']));
+      // The sentinel: a seventh refresh, committed after the six were delivered. Once it has
+      // arrived, a second copy of any of the six (sent by the other dispatcher) would have too.
+      await refreshOnce();
+      const requests = await receiver.waitFor(7, 30_000, (received) => received.path === '/hook/two-processes');
+      const sentinel = requests.find((received) => !first.has(received.headers['webhook-id']));
+      expect(sentinel).toBeDefined();
+      await refreshedEventIds().then((ids) => expect(ids).toContain(sentinel!.headers['webhook-id']));
+      expect(receiver.received.filter((received) => received.path === '/hook/two-processes')).toHaveLength(7);
+      expect(new Set(requests.map((received) => received.headers['webhook-id'])).size).toBe(7);
       for (const request of requests) {
         expect(new Webhook(subscription.secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ type: 'token.refreshed' });
       }

@@ -57,8 +57,16 @@ describe('RedisThrottlerStorage', () => {
   });
 });
 
-// Runs against a real Redis when TEST_REDIS_URL (or REDIS_URL) names one; CI sets it.
-if (redisUrl) {
+// Runs against a real Redis when TEST_REDIS_URL (or REDIS_URL) names one; .ci/run starts Redis
+// and sets it. Without it the block says loudly that it did not run, and fails under CI=true.
+if (!redisUrl) {
+  describe('RedisThrottlerStorage on a real Redis', () => {
+    it('real Redis: NOT RUN (set TEST_REDIS_URL=redis://127.0.0.1:6379)', () => {
+      if (process.env.CI === 'true') throw new Error('CI=true but TEST_REDIS_URL is not set: the real-Redis tests must run in CI');
+      console.warn('RedisThrottlerStorage on a real Redis: NOT RUN. Set TEST_REDIS_URL=redis://127.0.0.1:6379 to run it.');
+    });
+  });
+} else {
   describe('RedisThrottlerStorage on a real Redis', () => {
     const connections: Redis[] = [];
     const connect = () => {
@@ -66,6 +74,19 @@ if (redisUrl) {
       connections.push(redis);
       return redis;
     };
+    beforeAll(async () => {
+      // A Redis that does not answer fails every test here with this message, never a silent pass.
+      const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        expect(await probe.ping()).toBe('PONG');
+      } catch (error) {
+        throw new Error(`TEST_REDIS_URL=${redisUrl} does not answer (${(error as Error).message}); start Redis or unset TEST_REDIS_URL outside CI`);
+      } finally {
+        probe.disconnect();
+      }
+    });
     afterAll(async () => {
       await Promise.all(connections.map((redis) => redis.quit()));
     });

@@ -27,6 +27,17 @@ describe('WebhookTargetPolicy', () => {
   });
 });
 
+describe('WebhookTargetPolicy with an injected HostResolver', () => {
+  it('checks every address the resolver gives, and pins the first one when all are public', async () => {
+    const answers: Record<string, string[]> = { 'mixed.test': ['93.184.215.14', '10.0.0.7'], 'public.test': ['93.184.215.14', '93.184.215.15'] };
+    const resolver = { resolve: async (host: string) => (answers[host] ?? []).map((address) => ({ address, family: 4 })) };
+    const checked = new WebhookTargetPolicy(readWebhookConfig({}), resolver);
+    await expect(checked.check('http://mixed.test/')).rejects.toThrow('Webhook URL refused: mixed.test resolves to 10.0.0.7, a private address');
+    await expect(checked.check('http://public.test/')).resolves.toMatchObject({ address: { address: '93.184.215.14', family: 4 } });
+    await expect(checked.check('http://nothing.test/')).rejects.toThrow(/does not resolve/);
+  });
+});
+
 describe('readWebhookConfig', () => {
   it('reads the defaults and refuses a bad schedule with the variable named', () => {
     expect(readWebhookConfig({})).toMatchObject({ timeoutMs: 10_000, retrySchedule: [0, 5, 300, 1800, 7200, 18000, 36000, 36000] });

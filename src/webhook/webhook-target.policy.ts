@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { lookup } from 'node:dns/promises';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { DomainError } from '../common/errors/domain-error.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import { BLOCKED_HOST_NAMES, blockedAddressReason } from './blocked-addresses.js';
+import { HOST_RESOLVER, systemHostResolver, type HostResolver } from './host-resolver.js';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
@@ -21,7 +21,10 @@ export interface CheckedTarget {
  */
 @Injectable()
 export class WebhookTargetPolicy {
-  constructor(@Inject(webhookConfig.KEY) private readonly config: WebhookConfig) {}
+  constructor(
+    @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
+    @Optional() @Inject(HOST_RESOLVER) private readonly resolver: HostResolver = systemHostResolver,
+  ) {}
 
   async check(raw: string): Promise<CheckedTarget> {
     const url = this.parse(raw);
@@ -36,9 +39,9 @@ export class WebhookTargetPolicy {
       if (reason) throw refused(`${url.hostname} is ${reason}`);
       return { url, address: { address: host, family: isIP(host) as 4 | 6 } };
     }
-    let addresses: { address: string; family: number }[];
+    let addresses: ReadonlyArray<{ address: string; family: number }>;
     try {
-      addresses = await lookup(host, { all: true, verbatim: true });
+      addresses = await this.resolver.resolve(host);
     } catch {
       throw refused(`the host ${host} does not resolve`);
     }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { adminApiKeyProvider } from '../admin/admin-api-key.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { HOST_RESOLVER, systemHostResolver } from './host-resolver.js';
 import { TokenEventListener } from './token-event.listener.js';
 import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookAuthGuard } from './webhook-auth.guard.js';
@@ -40,6 +41,7 @@ import { WebhooksController } from './webhooks.controller.js';
     WebhookSender,
     WebhookSigner,
     WebhookTargetPolicy,
+    { provide: HOST_RESOLVER, useValue: systemHostResolver },
     TokenEventListener,
   ],
   exports: [WebhookSubscriptionsService, WebhookDeliveriesService],

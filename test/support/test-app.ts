@@ -33,7 +33,16 @@ export interface TestAppOptions {
   module?: Type<unknown>;
   /** Another app of the same deployment: same storage (SQLite folder or PostgreSQL database) and secrets. */
   sharing?: TestApp;
+  /**
+   * Settings a black-box spec needs of the deployment (e.g. WEBHOOK_ALLOWED_HOSTS for its
+   * receiver): applied to the in-process app, and required of a remote one, which the README
+   * documents (nothing can set them remotely).
+   */
+  expects?: Record<string, string>;
 }
+
+/** True under `npm run test:e2e:remote`: the specs talk to the deployment at E2E_BASE_URL. */
+export const isRemote = (): boolean => Boolean(process.env.E2E_BASE_URL);
 
 export { freePort } from './server-process.js';
 
@@ -49,6 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (options.env || options.override) throw new Error('A spec that configures its app cannot run against E2E_BASE_URL');
     return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '');
   }
+  if (options.expects) options = { ...options, env: { ...options.expects, ...options.env } };
   const shared = options.sharing;
   const dataDir = shared ? shared.dataDir : mkdtempSync(join(tmpdir(), 'rts-e2e-'));
   const pgServer = 'DATABASE_URL' in (options.env ?? {}) ? options.env!.DATABASE_URL : process.env.DATABASE_URL;

@@ -28,14 +28,36 @@ export class WebhookReceiver {
   private readonly open = new Set<ServerResponse>();
   port = 0;
 
+  /** Where to listen (127.0.0.1 unless a black-box run says otherwise) and the base URL the server is given, if not http://host:port. */
+  private bindHost = '127.0.0.1';
+  private publicHost = '127.0.0.1';
+  private publicBase: string | undefined;
+
   static async start(port = 0): Promise<WebhookReceiver> {
     const receiver = new WebhookReceiver();
     await receiver.listen(port);
     return receiver;
   }
 
+  /**
+   * The receiver of a black-box run, on the QA machine: E2E_RECEIVER_HOST is the host name or
+   * address the deployment reaches this machine by (default 127.0.0.1; any other value listens
+   * on every interface), E2E_RECEIVER_PORT a fixed port (default: any free one), and
+   * E2E_RECEIVER_URL, when a proxy or tunnel is in between, the base URL the deployment uses.
+   */
+  static async forDeployment(env: Record<string, string | undefined> = process.env): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver();
+    const host = env.E2E_RECEIVER_HOST || '127.0.0.1';
+    receiver.bindHost = host === '127.0.0.1' ? host : '0.0.0.0';
+    receiver.publicBase = env.E2E_RECEIVER_URL ? env.E2E_RECEIVER_URL.replace(/\/+$/, '') : undefined;
+    await receiver.listen(Number(env.E2E_RECEIVER_PORT || 0));
+    receiver.publicHost = host;
+    return receiver;
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}/hook`;
+    if (this.publicBase) return `${this.publicBase}/hook`;
+    return `http://${this.publicHost.includes(':') ? `[${this.publicHost}]` : this.publicHost}:${this.port}/hook`;
   }
 
   async listen(port = this.port): Promise<void> {
@@ -60,10 +82,15 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, this.bindHost, () => resolve());
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
+  }
+
+  /** Requests whose answer has not ended yet (held open by a responder). */
+  get openRequests(): number {
+    return this.open.size;
   }
 
   answerWith(...responders: Responder[]): void {
