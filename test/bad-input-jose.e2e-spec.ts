@@ -81,7 +81,7 @@ describe('Bad input: JOSE header fields of every JSON type', () => {
           const ok = introspection
             ? response.status === 200 && JSON.stringify(response.body) === '{"active":false}'
             : response.status === 401 && response.body?.error === 'invalid_token';
-          if (!ok) failures.push(`${route.name}, ${field} = ${kind}: ${response.status} ${response.text}`);
+          if (!ok) failures.push(`${route.name}, ${field} = ${kind}: ${response.status} ${response.text.slice(0, 80)}`);
         }
       }
     }
