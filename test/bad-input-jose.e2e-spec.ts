@@ -154,4 +154,26 @@ describe('Bad input: 5,000 tokens with a kid that is not a short string', () => 
     // The server keeps serving, and the refresh token sent beside every bad token was not consumed.
     expect((await t.api.post('/api/auth/refresh', { json: { refreshToken: session.refreshToken } })).status).toBe(200);
   }, 120_000);
+
+  it('holds at most MAX_CACHED_VERIFICATION_KEYS keys however many are published, and still verifies with each', async () => {
+    const keys = t.app.get(SigningKeyService);
+    const forged: string[] = [];
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = session.token.split('.')[1]!;
+    for (let i = 0; i < MAX_CACHED_VERIFICATION_KEYS + 4; i++) {
+      const key = keys.signingKey();
+      const input = `${encode({ alg: key.alg, kid: key.kid, typ: 'JWT' })}.${claims}`;
+      forged.push(`${input}.${sign('sha256', Buffer.from(input), key.keyObject).toString('base64url')}`);
+      expect((await t.api.post('/api/admin/keys/rotate', { admin: true })).status).toBe(200);
+    }
+    // Every one of these keys is still published (tokens live an hour), so each token verifies,
+    // in two rounds: the second finds the first keys evicted and reads them again.
+    for (let round = 0; round < 2; round++) {
+      for (const token of forged) {
+        expect((await t.api.get('/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+        expect(keys.cachedVerificationKeyCount).toBeLessThanOrEqual(MAX_CACHED_VERIFICATION_KEYS);
+      }
+    }
+    expect(keys.cachedVerificationKeyCount).toBe(MAX_CACHED_VERIFICATION_KEYS);
+  }, 60_000);
 });

@@ -28,7 +28,8 @@ export function isWellFormedKid(kid: unknown): kid is string {
  * verifies (RFC 7515 §4.1.11: a `crit` we do not understand must be refused anyway).
  */
 export function readAccessTokenHeader(token: string): AccessTokenHeader | { refused: string } {
-  const encoded = token.slice(0, token.indexOf('.'));
+  const dot = token.indexOf('.');
+  const encoded = dot < 0 ? '' : token.slice(0, dot);
   if (encoded.length === 0 || encoded.length > MAX_ENCODED_HEADER_LENGTH || !BASE64URL.test(encoded)) {
     return { refused: 'The access token is malformed' };
   }
