@@ -58,7 +58,7 @@ describe('Signing key rotation (POST /api/admin/keys/rotate)', () => {
     expect(decodeProtectedHeader(after.body.access_token).kid).toBe(newKid);
     await jwtVerify(after.body.access_token, createLocalJWKSet(published), { algorithms: ['RS256'], currentDate: new Date(decodeIat(after.body.access_token) * 1000) });
 
-    // published_until = rotation + TTL + one reload interval (min(10 s, TTL)): the old key then leaves.
+    // published_until = rotation + TTL + one reload interval (min(2 s, TTL)): the old key then leaves.
     const deadline = Date.now() + 20_000;
     let current = await kids();
     while (current.includes(oldKid) && Date.now() < deadline) {
