@@ -7,7 +7,7 @@ import { Clock } from '../../common/clock.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { authConfig, type AuthConfig, type JwtAlgorithm } from '../../config/auth.config.js';
-import { Database } from '../../database/database.js';
+import { Database, type Transaction } from '../../database/database.js';
 import { isWellFormedKid } from './protected-header.js';
 import { SigningKey } from './signing-key.entity.js';
 
@@ -177,8 +177,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     if (row.retiredAt === null) {
       await this.createKey({ revoke: kid });
     } else {
-      // published_until = now: `published_until > now` is false from this instant on.
-      await this.db.transaction((tx) => tx.execute('UPDATE signing_keys SET published_until = ? WHERE kid = ?', [this.clock.now(), kid]));
+      await this.db.transaction((tx) => unpublish(tx, kid, this.clock.now()));
     }
     this.verificationKeys.delete(kid);
     await this.loadCurrent();
@@ -212,7 +211,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
         const [target] = await tx.query<{ retired_at: unknown }>('SELECT retired_at FROM signing_keys WHERE kid = ?', [revoke]);
         // Another process may have rotated meanwhile: then there is nothing to replace.
         if (target === undefined || target.retired_at !== null) {
-          await tx.execute('UPDATE signing_keys SET published_until = ? WHERE kid = ?', [now, revoke]);
+          await unpublish(tx, revoke, now);
           return;
         }
       }
@@ -221,7 +220,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
         'INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, created_at) VALUES (?, ?, ?, ?, ?)',
         [kid, alg, JSON.stringify({ ...jwk, kid, alg, use: 'sig' }), this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`), now],
       );
-      if (revoke !== undefined) await tx.execute('UPDATE signing_keys SET published_until = ? WHERE kid = ?', [now, revoke]);
+      if (revoke !== undefined) await unpublish(tx, revoke, now);
     });
     return kid;
   }
@@ -240,4 +239,15 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const privateKey = (await importPKCS8(pem, row.alg)) as CryptoKey;
     this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey, keyObject: KeyObject.from(privateKey) };
   }
+}
+
+/**
+ * Ends a retired key's publication now (`published_until > now` is false from this instant
+ * on), or keeps the earlier end if it has already passed.
+ */
+async function unpublish(tx: Transaction, kid: string, now: number): Promise<void> {
+  await tx.execute(
+    'UPDATE signing_keys SET published_until = CASE WHEN published_until IS NULL OR published_until > ? THEN ? ELSE published_until END WHERE kid = ? AND retired_at IS NOT NULL',
+    [now, now, kid],
+  );
 }
