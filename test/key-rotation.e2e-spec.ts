@@ -175,6 +175,10 @@ describe('Emergency revoke (POST /api/admin/keys/:kid/revoke)', () => {
     expect((await t.api.post('/oauth/introspect', { admin: true, form: { token: forged } })).body).toEqual({ active: false });
     expect(await refusedEventually(second, forged)).toBe(401);
     expect((await second.api.post('/oauth/introspect', { admin: true, form: { token: forged } })).body).toEqual({ active: false });
+    // Revoking it again changes nothing: still unpublished, the current key untouched.
+    expect((await t.api.post(`/api/admin/keys/${stolen.kid}/revoke`, { admin: true })).body).toEqual({ kid: stolen.kid, current: rotated.body.kid });
+    expect(await kids(t)).toEqual([rotated.body.kid]);
+    expect((await me(t, forged)).status).toBe(401);
   }, 30_000);
 
   it('replaces the current key first when the current key is revoked', async () => {
