@@ -347,6 +347,119 @@ describe('cookie-or-body refresh (POST /api/auth/refresh, /api/jwt/refresh) and 
   });
 });
 
+/** The events committed for a user's families, from the outbox (written in the same transaction as the change). */
+async function committedEvents(t: TestApp, userId: string): Promise<Array<[type: string, familyId: string, reason: string | undefined]>> {
+  const rows = await t.app.get(Database).query<{ type: string; payload: string }>('SELECT type, payload FROM outbox_events ORDER BY created_at, id');
+  return rows
+    .map((row) => ({ type: row.type, data: JSON.parse(row.payload) as { userId: string; familyId: string; reason?: string } }))
+    .filter((event) => event.data.userId === userId && event.type !== 'token.issued' && event.type !== 'token.refreshed')
+    .map((event) => [event.type, event.data.familyId, event.data.reason] as [string, string, string | undefined])
+    .sort();
+}
+
+function expectClearedCookies(response: { status: number; headers: Headers }) {
+  expect(response.status).toBe(200);
+  expect(parseSetCookies(response.headers).map((cookie) => `${cookie.name}=${cookie.value};${cookie.attributes['max-age']}`).sort()).toEqual([
+    'access_token=;0',
+    'refresh_token=;0',
+  ]);
+}
+
+describe('logout acts only on a token that could still refresh', () => {
+  const liveFamilyIds = async (t: TestApp, userId: string) =>
+    (await t.app.get(RefreshTokenStore).liveFamilies(t.app.get(Database), { userId }, Date.now())).map((family) => family.id).sort();
+
+  describe('with no grace window', () => {
+    let t: TestApp;
+    let publicClient: ClientFixture;
+    let confidential: ClientFixture;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
+      publicClient = await createClient(t.api, { public: true });
+      confidential = await createClient(t.api, { public: false });
+    });
+    afterAll(() => t.close());
+
+    it('handles a consumed token as reuse (family revoked, token.reuse_detected) and ignores global', async () => {
+      const victim = await createUser(t.api);
+      const stolen = await login(t.api, victim, publicClient);
+      const other = await login(t.api, victim, publicClient);
+      const server = await login(t.api, victim, confidential);
+      const rotated = await t.api.post('/api/auth/refresh', { json: { refreshToken: stolen.refreshToken } });
+      expect(rotated.status).toBe(200);
+
+      expectClearedCookies(await t.api.post('/api/auth/logout', { json: { refreshToken: stolen.refreshToken, global: true } }));
+
+      // Reuse: the stolen token's family is revoked, the successor with it, and the event says why.
+      expect((await t.api.post('/api/auth/refresh', { json: { refreshToken: rotated.body.refreshToken } })).status).toBe(401);
+      expect(await committedEvents(t, victim.id)).toEqual(
+        [
+          ['token.reuse_detected', stolen.refreshTokenId, 'reuse_after_grace'],
+          ['token.revoked', stolen.refreshTokenId, 'reuse_detected'],
+        ].sort(),
+      );
+      // `global` was ignored: the user's other sessions, the confidential client's included, live on.
+      expect(await liveFamilyIds(t, victim.id)).toEqual([other.refreshTokenId, server.refreshTokenId].sort());
+      expect((await t.api.post('/api/auth/refresh', { json: { refreshToken: other.refreshToken } })).status).toBe(200);
+    });
+
+    it('changes nothing for an expired token, even with global', async () => {
+      const user = await createUser(t.api);
+      const expiring = await login(t.api, user, publicClient);
+      const other = await login(t.api, user, publicClient);
+      // Past its idle lifetime (the family itself lives on): moved into the past in the database.
+      await t.app.get(Database).transaction((tx) =>
+        tx.execute('UPDATE refresh_tokens SET expires_at = ? WHERE family_id = ?', [Date.now() - 1000, expiring.refreshTokenId]),
+      );
+      expect((await t.api.post('/api/auth/refresh', { json: { refreshToken: expiring.refreshToken } })).status).toBe(401);
+
+      for (const request of [{ json: { refreshToken: expiring.refreshToken, global: true } }, { headers: { cookie: `refresh_token=${expiring.refreshToken}` } }]) {
+        expectClearedCookies(await t.api.post('/api/auth/logout', request));
+      }
+      expect(await liveFamilyIds(t, user.id)).toEqual([expiring.refreshTokenId, other.refreshTokenId].sort());
+      expect(await committedEvents(t, user.id)).toEqual([]);
+      expect((await t.api.post('/api/auth/refresh', { json: { refreshToken: other.refreshToken } })).status).toBe(200);
+    });
+  });
+
+  describe('with a grace window', () => {
+    let t: TestApp;
+    let publicClient: ClientFixture;
+
+    beforeAll(async () => {
+      // Long enough that the logout below is inside it on a slow machine.
+      t = await startTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '120' } });
+      publicClient = await createClient(t.api, { public: true });
+    });
+    afterAll(() => t.close());
+
+    it('treats a token consumed inside its grace window as live: logout (and global logout) work, without reuse', async () => {
+      const user = await createUser(t.api);
+      const first = await login(t.api, user, publicClient);
+      const second = await login(t.api, user, publicClient);
+      const rotated = await t.api.post('/api/auth/refresh', { json: { refreshToken: first.refreshToken } });
+      expect(rotated.status).toBe(200);
+      expectClearedCookies(await t.api.post('/api/auth/logout', { json: { refreshToken: first.refreshToken } }));
+      expect(await liveFamilyIds(t, user.id)).toEqual([second.refreshTokenId]);
+      expect(await committedEvents(t, user.id)).toEqual([['token.revoked', first.refreshTokenId, 'logout']]);
+
+      const third = await login(t.api, user, publicClient);
+      const rotatedSecond = await t.api.post('/api/auth/refresh', { json: { refreshToken: second.refreshToken } });
+      expect(rotatedSecond.status).toBe(200);
+      expectClearedCookies(await t.api.post('/api/auth/logout', { json: { refreshToken: second.refreshToken, global: true } }));
+      expect(await liveFamilyIds(t, user.id)).toEqual([]);
+      expect(await committedEvents(t, user.id)).toEqual(
+        [
+          ['token.revoked', first.refreshTokenId, 'logout'],
+          ['token.revoked', second.refreshTokenId, 'logout_global'],
+          ['token.revoked', third.refreshTokenId, 'logout_global'],
+        ].sort(),
+      );
+    });
+  });
+});
+
 describe('cookie attributes from COOKIE_* configuration', () => {
   let t: TestApp;
 

@@ -79,4 +79,38 @@ describe('HTTP hardening', () => {
     const response = await t.api.post('/api/admin/keys/rotate', { admin: true });
     expect(response.status).toBe(200);
   });
+
+  it('answers every response that carries a secret with Cache-Control: no-store', async () => {
+    const created = await t.api.post('/api/admin/clients', { admin: true, json: { name: 'secret holder', audience: 'lemonApp' } });
+    expect(created.status).toBe(201);
+    expect(created.body.clientSecret).toEqual(expect.any(String));
+    const rotated = await t.api.post(`/api/admin/clients/${created.body.clientId}/rotate-secret`, { admin: true });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.clientSecret).toEqual(expect.any(String));
+    const hook = await t.api.post('/api/webhooks', { admin: true, json: { url: 'https://93.184.215.14/hook' } });
+    expect(hook.status).toBe(201);
+    expect(hook.body.secret).toMatch(/^whsec_/);
+    const hookRotated = await t.api.post(`/api/webhooks/${hook.body.id}/rotate-secret`, { admin: true });
+    expect(hookRotated.status).toBe(200);
+    expect(hookRotated.body.secret).toMatch(/^whsec_/);
+    for (const response of [created, rotated, hook, hookRotated]) {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+    }
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'no-such-file.js'])(
+    'answers GET /docs/assets/%s with 404, not a 500',
+    async (name) => {
+      const response = await t.api.get(`/docs/assets/${name}`);
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({ error: 'not_found', message: 'No such file' });
+    },
+  );
+
+  it('still serves the Swagger UI assets', async () => {
+    const css = await t.api.get('/docs/assets/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+  });
 });

@@ -59,6 +59,30 @@ describe('POST /oauth/token errors (RFC 6749 §5.2)', () => {
     expectOAuthError(await refreshAtTokenEndpoint(t.api, confidential, refreshToken), 400, 'invalid_grant');
   });
 
+  it("answers another client's token exactly as an unknown token, consuming nothing", async () => {
+    const unknown = await refreshAtTokenEndpoint(t.api, publicClient, 'no-such-token-at-all');
+    const { refreshToken } = await login(t.api, user, confidential);
+    const foreign = await refreshAtTokenEndpoint(t.api, publicClient, refreshToken);
+    const answer = (response: typeof unknown) => ({
+      status: response.status,
+      body: response.body,
+      wwwAuthenticate: response.headers.get('www-authenticate'),
+      cacheControl: response.headers.get('cache-control'),
+    });
+    expect(answer(foreign)).toEqual(answer(unknown));
+    // The same at the cookie-or-body endpoint, where a confidential client's token is not valid.
+    const unknownBody = await t.api.post('/api/auth/refresh', { json: { refreshToken: 'no-such-token-at-all' } });
+    const foreignBody = await t.api.post('/api/auth/refresh', { json: { refreshToken } });
+    expect(foreignBody.status).toBe(401);
+    expect(answer(foreignBody)).toEqual(answer(unknownBody));
+
+    // Nothing was consumed: the owner still refreshes with it; once consumed, another client still gets the unknown-token answer.
+    const owner = await refreshAtTokenEndpoint(t.api, confidential, refreshToken);
+    expect(owner.status).toBe(200);
+    expect(answer(await refreshAtTokenEndpoint(t.api, publicClient, refreshToken))).toEqual(answer(unknown));
+    expect((await refreshAtTokenEndpoint(t.api, confidential, owner.body.refresh_token)).status).toBe(200);
+  });
+
   it('invalid_grant for a 10 KB token, never a 500', async () => {
     expectOAuthError(await refreshAtTokenEndpoint(t.api, publicClient, 'a'.repeat(10 * 1024)), 400, 'invalid_request');
     expectOAuthError(await refreshAtTokenEndpoint(t.api, publicClient, 'a'.repeat(3000)), 400, 'invalid_grant');

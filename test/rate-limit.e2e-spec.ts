@@ -135,6 +135,50 @@ describe('Rate limits on the token endpoint', () => {
   }, 30_000);
 });
 
+describe('Failed client authentications count against the IP only (no lockout by naming a client)', () => {
+  let t: TestApp;
+  let victim: ClientFixture;
+  let user: UserFixture;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { RATE_LIMIT: 'on', RATE_LIMIT_WINDOW: '60', RATE_LIMIT_REFRESH_PER_CLIENT: '5', RATE_LIMIT_REFRESH_PER_IP: '8' },
+    });
+    victim = await createClient(t.api, { public: false });
+    user = await createUser(t.api);
+  });
+  afterAll(() => t.close());
+
+  it("an attacker's wrong secrets get it 429s; the real client on another IP is served on /oauth/token, /oauth/revoke and /oauth/introspect", async () => {
+    const attacker = '127.0.0.5';
+    const wrong = { client_id: victim.clientId, client_secret: 'wrong secret' };
+    const flood: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      flood.push((await post(t, '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'x', ...wrong } }, attacker)).status);
+    }
+    flood.push((await post(t, '/oauth/revoke', { form: { token: 'x', ...wrong } }, attacker)).status);
+    flood.push((await post(t, '/oauth/introspect', { form: { token: 'x', ...wrong } }, attacker)).status);
+    // Eight per IP, failed authentications included; then the attacker's IP is limited.
+    expect(flood).toEqual([...Array(8).fill(401), ...Array(6).fill(429)]);
+
+    const pair = await login(t.api, user, victim);
+    const real = { client_id: victim.clientId, client_secret: victim.clientSecret! };
+    const refreshed = await post(t, '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: pair.refreshToken, ...real } }, '127.0.0.6');
+    expect(refreshed.status).toBe(200);
+    const introspected = await post(t, '/oauth/introspect', { form: { token: refreshed.body.refresh_token as string, ...real } }, '127.0.0.6');
+    expect(introspected.status).toBe(200);
+    expect(introspected.body.active).toBe(true);
+    const revoked = await post(t, '/oauth/revoke', { form: { token: refreshed.body.refresh_token as string, ...real } }, '127.0.0.6');
+    expect(revoked.status).toBe(200);
+
+    // The per-client limit still holds for authenticated requests, from any IP: 5 per window.
+    for (let i = 0; i < 2; i++) expect((await post(t, '/oauth/introspect', { form: { token: 'x', ...real } }, '127.0.0.7')).status).toBe(200);
+    const limited = await post(t, '/oauth/introspect', { form: { token: 'x', ...real } }, '127.0.0.8');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: 'rate_limited', error_description: expect.any(String) });
+  }, 30_000);
+});
+
 describe('Rate limits on the cookie-or-body refresh endpoints', () => {
   let t: TestApp;
 

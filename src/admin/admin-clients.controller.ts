@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
 import { AdminApiKeyGuard } from './admin-api-key.guard.js';
@@ -13,7 +13,10 @@ export class AdminClientsController {
     private readonly lifecycle: AccountLifecycleService,
   ) {}
 
+  /** The secret is shown once: no cache on the way may keep a copy. */
   @Post()
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   create(@Body() body: CreateClientDto) {
     return this.clients.create(body);
   }
@@ -35,6 +38,8 @@ export class AdminClientsController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   rotateSecret(@Param('id', ParseUUIDPipe) id: string) {
     return this.clients.rotateSecret(id);
   }

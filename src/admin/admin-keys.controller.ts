@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { SigningKeyService } from '../auth/keys/signing-key.service.js';
 import { AdminApiKeyGuard } from './admin-api-key.guard.js';
 
@@ -11,5 +11,12 @@ export class AdminKeysController {
   @HttpCode(200)
   async rotate() {
     return { kid: await this.keys.rotate() };
+  }
+
+  /** Emergency revoke of a stolen key: unpublished at once, replaced first if it is current. 404 for an unknown kid. */
+  @Post(':kid/revoke')
+  @HttpCode(200)
+  revoke(@Param('kid') kid: string) {
+    return this.keys.revoke(kid);
   }
 }

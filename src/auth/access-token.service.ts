@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { encodeProtectedHeader, signCompactJws } from './keys/compact-jws.js';
+import { readAccessTokenHeader } from './keys/protected-header.js';
 import { SigningKeyService, type ActiveSigningKey } from './keys/signing-key.service.js';
 
 /** Claims of an access token, as the default profile writes them. */
@@ -40,9 +41,15 @@ export interface PreparedAccessToken {
 export interface VerifyOptions {
   /** Accept an expired token (the refresh endpoints' binding check). */
   ignoreExpiry?: boolean;
-  /** Required audience, when the caller has one. */
-  audience?: string;
+  /**
+   * Required audience, when the caller has one; or a function that picks it from the
+   * verified claims (the audience of the client the token names).
+   */
+  audience?: string | ((claims: AccessTokenClaims) => Promise<string | undefined>);
 }
+
+/** Longer than any access token we issue; anything beyond it is refused unparsed. */
+const MAX_ACCESS_TOKEN_LENGTH = 8192;
 
 /** Builds, signs and verifies JWT access tokens. */
 @Injectable()
@@ -97,29 +104,38 @@ export class AccessTokenService {
   }
 
   /**
-   * Verifies a token of ours: the key is found by `kid` and the algorithm pinned to that
-   * key, so `alg: none`, HMAC-with-the-public-key and foreign keys all fail.
+   * Verifies a token of ours: every JOSE header member is type-checked first, then the key
+   * is found by `kid` among our published keys and the algorithm pinned to that key, so
+   * `alg: none`, HMAC-with-the-public-key, foreign keys and retired keys all fail.
    */
   async verify(token: string, options: VerifyOptions = {}): Promise<AccessTokenClaims> {
-    let kid: string | undefined;
-    try {
-      kid = decodeProtectedHeader(token).kid;
-    } catch {
+    if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) {
       throw new DomainError('invalid_token', 'The access token is malformed');
     }
-    const entry = kid ? await this.keys.verificationKey(kid) : undefined;
-    if (!entry) throw new DomainError('invalid_token', 'The access token was not signed by this server');
+    const header = readAccessTokenHeader(token);
+    if ('refused' in header) throw new DomainError('invalid_token', header.refused);
+    const entry = await this.keys.verificationKey(header.kid);
+    if (!entry || entry.alg !== header.alg) throw new DomainError('invalid_token', 'The access token was not signed by this server');
+    let claims: AccessTokenClaims;
     try {
       const { payload } = await jwtVerify(token, entry.key, {
         algorithms: [entry.alg],
         issuer: this.app.issuer,
-        audience: options.audience,
+        audience: typeof options.audience === 'string' ? options.audience : undefined,
         currentDate: options.ignoreExpiry ? new Date(0) : new Date(this.clock.now()),
         requiredClaims: ['sub', 'exp', 'iat', 'jti', 'sid'],
       });
-      return payload as AccessTokenClaims;
+      claims = payload as AccessTokenClaims;
     } catch {
       throw new DomainError('invalid_token', 'The access token is invalid or expired');
     }
+    if (typeof options.audience === 'function') {
+      const audience = await options.audience(claims);
+      const presented = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      if (audience === undefined || !presented.includes(audience)) {
+        throw new DomainError('invalid_token', 'The access token is invalid or expired');
+      }
+    }
+    return claims;
   }
 }

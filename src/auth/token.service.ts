@@ -196,9 +196,8 @@ export class TokenService {
   private checkPresentable(token: PresentedRefreshToken, request: RefreshRequest): string[] {
     const { family, client } = token;
     if (!client) throw invalidGrant();
-    if (request.client === null ? !client.public : request.client.clientId !== family.clientId) {
-      throw invalidGrant('The refresh token was not issued to this client');
-    }
+    // Answered exactly as an unknown token: another client must not learn that a token string is live.
+    if (request.client === null ? !client.public : request.client.clientId !== family.clientId) throw invalidGrant();
     const now = this.clock.now();
     if (family.revokedAt !== null || family.expiresAt <= now) throw invalidGrant();
     const granted = family.scope.split(' ').filter(Boolean);
@@ -211,15 +210,18 @@ export class TokenService {
   private async rotateOrReplay(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest): Promise<IssuedTokens> {
     const now = this.clock.now();
     if (token.consumedAt !== null) {
-      if (this.isReplayable(token, now)) return this.replay(token, user, scope, request);
+      if (this.withinGrace(token, now)) return this.replay(token, user, scope, request);
       return this.detectReuse(token, request, now);
     }
     if (token.expiresAt <= now) throw invalidGrant();
     return this.rotate(token, user, scope, request, now);
   }
 
-  /** Inside the grace window, with the successor still unused, the same successor is handed out again. */
-  private isReplayable(token: PresentedRefreshToken, now: number): boolean {
+  /**
+   * A consumed token inside its grace window, with the successor still unused: refresh hands
+   * out the same successor again, and logout treats it as live. Past that it is reuse.
+   */
+  withinGrace(token: PresentedRefreshToken, now: number): boolean {
     return (
       token.graceUntil !== null &&
       now < token.graceUntil &&
@@ -285,6 +287,15 @@ export class TokenService {
 
   /** A consumed token outside its grace: whoever holds it, the family is no longer trusted. */
   private async detectReuse(token: PresentedRefreshToken, request: RefreshRequest, now: number): Promise<never> {
+    await this.revokeForReuse(token, request, now);
+    throw new RefreshTokenReused();
+  }
+
+  /**
+   * Reuse of a consumed token past its grace window (at refresh or logout): revokes the
+   * family and emits `token.reuse_detected` with `token.revoked`, once per family.
+   */
+  async revokeForReuse(token: PresentedRefreshToken, request: RequestContext, now: number = this.clock.now()): Promise<void> {
     const reason: TokenReuseDetectedData['reason'] = token.successorConsumedAt !== null ? 'stale_token' : 'reuse_after_grace';
     const events = await this.db.transaction(async (tx) => {
       if (!(await this.store.revokeFamily(tx, token.familyId, now, 'reuse_detected'))) return [];
@@ -307,7 +318,6 @@ export class TokenService {
       this.relay.announce(events);
       this.metrics?.reuseDetected();
     }
-    throw new RefreshTokenReused();
   }
 
   private prepareAccessToken(token: PresentedRefreshToken, user: UserRecord, scope: string[]): PreparedAccessToken {

@@ -199,11 +199,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   return document;
 }
 
-const UI_ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
-};
+/** A Map, not an object: a file name such as `constructor` or `__proto__` must find nothing. */
+const UI_ASSETS: ReadonlyMap<string, string> = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'application/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'application/javascript; charset=utf-8'],
+]);
 
 const UI_PAGE = `<!doctype html>
 <html lang="en">
@@ -233,7 +234,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').send(UI_PAGE));
   fastify.get('/docs/assets/init.js', (_request, reply) => reply.type('application/javascript; charset=utf-8').send(UI_INIT));
   fastify.get<{ Params: { file: string } }>('/docs/assets/:file', async (request, reply) => {
-    const type = UI_ASSETS[request.params.file];
+    const type = UI_ASSETS.get(request.params.file);
     if (!type) return reply.code(404).send({ error: 'not_found', message: 'No such file' });
     return reply.type(type).header('cache-control', 'public, max-age=86400').send(await readFile(join(assets, request.params.file)));
   });

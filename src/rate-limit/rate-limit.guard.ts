@@ -3,10 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { sha256 } from '../common/crypto/hashing.js';
 import { rateLimitConfig, type RateLimitConfig } from '../config/rate-limit.config.js';
-import { parseBasicCredentials } from '../auth/oauth/basic-credentials.js';
 import { RateLimiter, type RateLimitRule } from './rate-limiter.service.js';
 
-/** `login`: per IP and per IP + loginId; `token`: refresh and token endpoints, per IP and per client. */
+/**
+ * `login`: per IP and per IP + loginId; `token`: refresh and token endpoints, per IP (the
+ * per-client count is ClientRateLimitGuard's, after the client is authenticated).
+ */
 export type RateLimitPolicy = 'login' | 'token';
 
 const RATE_LIMIT_POLICY = 'rate-limit:policy';
@@ -49,14 +51,34 @@ export class RateLimitGuard implements CanActivate {
     return rules;
   }
 
+  /** Every request counts against its IP, failed client authentications included. */
   private tokenRules(request: FastifyRequest): RateLimitRule[] {
-    const windowMs = this.config.windowSeconds * 1000;
-    const rules: RateLimitRule[] = [{ name: 'token-ip', key: request.ip, limit: this.config.refreshPerIp, windowMs }];
-    const clientId = claimedClientId(request);
-    if (clientId !== undefined) {
-      rules.push({ name: 'token-client', key: sha256(clientId), limit: this.config.refreshPerClient, windowMs });
-    }
-    return rules;
+    return [{ name: 'token-ip', key: request.ip, limit: this.config.refreshPerIp, windowMs: this.config.windowSeconds * 1000 }];
+  }
+}
+
+/**
+ * The per-client limit of the token, revocation and introspection endpoints. It runs after
+ * the guard that authenticates the client and counts authenticated requests only: counting
+ * a client's id before its secret is checked would let anyone lock the client out by naming
+ * it. Requests without an authenticated client (the admin key) are not counted here.
+ */
+@Injectable()
+export class ClientRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.enabled) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { oauthClient?: { clientId?: unknown } }>();
+    const clientId = request.oauthClient?.clientId;
+    if (typeof clientId !== 'string') return true;
+    await this.limiter.consume([
+      { name: 'token-client', key: sha256(clientId), limit: this.config.refreshPerClient, windowMs: this.config.windowSeconds * 1000 },
+    ]);
+    return true;
   }
 }
 
@@ -65,15 +87,4 @@ function bodyString(request: FastifyRequest, name: string): string | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const value = (body as Record<string, unknown>)[name];
   return typeof value === 'string' && value.length > 0 && value.length <= 1024 ? value : undefined;
-}
-
-/** The client the request names (Basic or a body parameter); counted before it is authenticated. */
-function claimedClientId(request: FastifyRequest): string | undefined {
-  try {
-    const basic = parseBasicCredentials(request.headers.authorization);
-    if (basic) return basic.id;
-  } catch {
-    // Malformed Basic credentials: the client guard answers that.
-  }
-  return bodyString(request, 'client_id') ?? bodyString(request, 'clientId');
 }

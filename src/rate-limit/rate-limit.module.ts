@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { redisConfig, type RedisConfig } from '../config/redis.config.js';
 import { InMemoryThrottlerStorage } from './in-memory-throttler.storage.js';
-import { RateLimitGuard } from './rate-limit.guard.js';
+import { ClientRateLimitGuard, RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit.storage.js';
 import { RATE_LIMIT_METRICS, type RateLimitMetrics } from './rate-limit-metrics.js';
@@ -30,7 +30,8 @@ export function createRateLimitStorage(connection: RedisConnection, config: Redi
     },
     RateLimiter,
     RateLimitGuard,
+    ClientRateLimitGuard,
   ],
-  exports: [RATE_LIMIT_STORAGE, RateLimiter, RateLimitGuard],
+  exports: [RATE_LIMIT_STORAGE, RateLimiter, RateLimitGuard, ClientRateLimitGuard],
 })
 export class RateLimitModule {}

@@ -36,6 +36,35 @@ describe('blockedAddressReason', () => {
     expect(blockedAddressReason(hostOf(url))).toContain(words);
   });
 
+  it.each([
+    ['64:ff9b:1::a00:1', 'NAT64'],
+    ['64:ff9b:1:ffff:ffff::1', 'NAT64'],
+    ['64:ff9b::7f00:1', 'NAT64'],
+    ['::ffff:0:7f00:1', 'SIIT'],
+    ['::ffff:0:a9fe:a9fe', 'SIIT'],
+    ['::ffff:0:0:0', 'SIIT'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2001::1', 'Teredo'],
+    ['2001:0:ffff:ffff:ffff:ffff:ffff:ffff', 'Teredo'],
+  ])('refuses translated and tunnelled IPv4: %s (%s)', (address, words) => {
+    expect(blockedAddressReason(address)).toContain(words);
+  });
+
+  it.each([
+    ['http://[64:ff9b:1::7f00:1]/', 'NAT64'],
+    ['http://[::ffff:0:127.0.0.1]/', 'SIIT'],
+    ['http://[2001:0000:4136:e378:8000:63bf:3fff:fdd2]/', 'Teredo'],
+  ])('refuses translated and tunnelled IPv4 in a URL: %s', (url, words) => {
+    expect(blockedAddressReason(hostOf(url))).toContain(words);
+  });
+
+  it('allows the public neighbours of the translated ranges', () => {
+    // Outside 2001::/32 (Teredo) and 2001:db8::/32 (documentation): ordinary global unicast.
+    expect(blockedAddressReason('2001:1::1')).toBeNull();
+    expect(blockedAddressReason('2001:4860:4860::8888')).toBeNull();
+    expect(blockedAddressReason('64:ff9b:2::1')).toBeNull();
+  });
+
   it('allows public addresses', () => {
     expect(blockedAddressReason('93.184.215.14')).toBeNull();
     expect(blockedAddressReason('2606:4700:4700::1111')).toBeNull();

@@ -23,7 +23,11 @@ const RANGES: ReadonlyArray<[network: string, prefix: number, family: 'ipv4' | '
   ['::', 96, 'ipv6', 'an IPv4-compatible IPv6 address'],
   ['::ffff:0:0', 96, 'ipv6', 'an IPv4-mapped IPv6 address'],
   ['64:ff9b::', 96, 'ipv6', 'an IPv4-translated (NAT64) address'],
-  ['64:ff9b:1::', 48, 'ipv6', 'an IPv4-translated (NAT64) address'],
+  ['64:ff9b:1::', 48, 'ipv6', 'an IPv4-translated (local-use NAT64) address'],
+  // RFC 6052/7915 SIIT: ::ffff:0:a.b.c.d is the IPv4-translated form, beside the mapped ::ffff:a.b.c.d.
+  ['::ffff:0:0:0', 96, 'ipv6', 'an IPv4-translated (SIIT) address'],
+  // Teredo carries the client's IPv4 address (obfuscated) and a server's: another way to reach IPv4.
+  ['2001::', 32, 'ipv6', 'a Teredo (IPv4-tunnelling) address'],
   ['2002::', 16, 'ipv6', 'a 6to4 address'],
   ['100::', 64, 'ipv6', 'a discard-only address'],
   ['2001:db8::', 32, 'ipv6', 'a documentation address'],

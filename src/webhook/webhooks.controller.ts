@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { WebhookAuthGuard, CurrentWebhookOwner } from './webhook-auth.guard.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto.js';
@@ -14,7 +14,10 @@ export class WebhooksController {
     private readonly deliveries: WebhookDeliveriesService,
   ) {}
 
+  /** The signing secret is in the answer: no cache on the way may keep a copy. */
   @Post()
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   create(@CurrentWebhookOwner() owner: WebhookOwner, @Body() body: CreateWebhookDto) {
     return this.subscriptions.create(owner, body);
   }
@@ -42,6 +45,8 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   rotateSecret(@CurrentWebhookOwner() owner: WebhookOwner, @Param('id', ParseUUIDPipe) id: string) {
     return this.subscriptions.rotateSecret(owner, id);
   }

@@ -38,7 +38,7 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new DomainError('invalid_token', 'A Bearer access token is required');
-    const claims = await this.accessTokens.verify(token, { audience: await this.audienceFor(token) });
+    const claims = await this.accessTokens.verify(token, { audience: this.options?.audience ?? ((verified) => this.audienceOf(verified)) });
     if (this.config.accessTokenRevocationCheck && !(await this.familyIsLive(claims.sid))) {
       throw new DomainError('invalid_token', 'The session of this access token has been revoked');
     }
@@ -50,27 +50,15 @@ export class AccessTokenGuard implements CanActivate {
     return true;
   }
 
-  /** The configured audience, or else the audience of the client the token names. */
-  private async audienceFor(token: string): Promise<string> {
-    if (this.options?.audience) return this.options.audience;
-    const clientId = unverifiedClientId(token);
-    const client = clientId ? await this.clients.find(clientId) : null;
-    if (!client) throw new DomainError('invalid_token', 'The access token is invalid or expired');
-    return client.audience;
+  /** Without a configured audience: the audience of the client the (verified) token names. */
+  private async audienceOf(claims: AccessTokenClaims): Promise<string | undefined> {
+    const clientId: unknown = claims.client_id;
+    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 64) return undefined;
+    return (await this.clients.find(clientId))?.audience;
   }
 
   private async familyIsLive(familyId: string): Promise<boolean> {
     if (typeof familyId !== 'string' || familyId.length === 0) return false;
     return (await this.store.liveFamilies(this.db, { familyId }, this.clock.now())).length > 0;
-  }
-}
-
-/** Only to pick the audience to check against; the signature is verified right after. */
-function unverifiedClientId(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { client_id?: unknown };
-    return typeof payload.client_id === 'string' && payload.client_id.length <= 64 ? payload.client_id : undefined;
-  } catch {
-    return undefined;
   }
 }

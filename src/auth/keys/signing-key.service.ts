@@ -5,9 +5,35 @@ import { KeyObject } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
+import { DomainError } from '../../common/errors/domain-error.js';
 import { authConfig, type AuthConfig, type JwtAlgorithm } from '../../config/auth.config.js';
-import { Database } from '../../database/database.js';
+import { Database, type Transaction } from '../../database/database.js';
+import { isWellFormedKid } from './protected-header.js';
 import { SigningKey } from './signing-key.entity.js';
+
+/** At most this many verification keys are kept imported; only published keys get in. */
+export const MAX_CACHED_VERIFICATION_KEYS = 16;
+/**
+ * How long a process trusts what it last read of a key's publication. Publication ending on
+ * schedule is checked against the clock at every verification; an emergency revoke made by
+ * another process reaches this one within this time (in the process that revoked, at once).
+ */
+export const KEY_STATE_TTL_MS = 1_000;
+
+/** The JWKS rule, and the only rule for verification: a key is trusted exactly while it is published. */
+export function isPublished(key: { retiredAt: number | null; publishedUntil: number | null }, now: number): boolean {
+  return key.retiredAt === null || (key.publishedUntil !== null && key.publishedUntil > now);
+}
+
+interface VerificationKey {
+  alg: string;
+  key: CryptoKey;
+  retiredAt: number | null;
+  publishedUntil: number | null;
+  /** performance.now() when the publication state was read. */
+  checkedAt: number;
+  refreshing?: Promise<VerificationKey | undefined>;
+}
 
 export interface ActiveSigningKey {
   kid: string;
@@ -31,7 +57,8 @@ export interface PublicJwk extends JWK {
 export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeyService.name);
   private current?: ActiveSigningKey;
-  private readonly verificationKeys = new Map<string, { alg: string; key: CryptoKey }>();
+  /** In least-recently-used order, bounded by MAX_CACHED_VERIFICATION_KEYS. */
+  private readonly verificationKeys = new Map<string, VerificationKey>();
   private reloadTimer?: NodeJS.Timeout;
 
   constructor(
@@ -58,9 +85,17 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.reloadTimer);
   }
 
-  /** How often the current key is re-read; short lifetimes get short intervals. */
+  /**
+   * How often the current key is re-read; short lifetimes get short intervals. Short, so
+   * that after an emergency revoke other processes soon stop signing with the revoked key.
+   */
   get reloadIntervalMs(): number {
-    return Math.min(10_000, this.config.accessTokenTtl * 1000);
+    return Math.min(2_000, this.config.accessTokenTtl * 1000);
+  }
+
+  /** How many verification keys this process holds imported (bounded; for tests and metrics). */
+  get cachedVerificationKeyCount(): number {
+    return this.verificationKeys.size;
   }
 
   signingKey(): ActiveSigningKey {
@@ -68,17 +103,52 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     return this.current;
   }
 
-  /** The key that verifies `kid`, with the one algorithm it may be used with. */
-  async verificationKey(kid: string): Promise<{ alg: string; key: CryptoKey } | undefined> {
-    const cached = this.verificationKeys.get(kid);
-    if (cached) return cached;
-    const row = await this.keys.findOneBy({ kid });
-    if (!row) return undefined;
-    const entry = { alg: row.alg, key: (await importJWK(JSON.parse(row.publicJwk) as JWK, row.alg)) as CryptoKey };
-    this.verificationKeys.set(kid, entry);
-    return entry;
+  /**
+   * The key that verifies `kid`, with the one algorithm it may be used with, while the key
+   * is published; undefined for anything else. A kid that is not a short string is never
+   * looked up, and only keys that exist and are published enter the (bounded) cache.
+   */
+  async verificationKey(kid: unknown): Promise<{ alg: string; key: CryptoKey } | undefined> {
+    if (!isWellFormedKid(kid)) return undefined;
+    let entry = this.verificationKeys.get(kid);
+    if (!entry || performance.now() - entry.checkedAt >= KEY_STATE_TTL_MS) {
+      entry = await this.readVerificationKey(kid, entry);
+    }
+    if (!entry || !isPublished(entry, this.clock.now())) return undefined;
+    return { alg: entry.alg, key: entry.key };
   }
 
+  /** Reads the key's publication state (one read at a time per cached key) and caches it if published. */
+  private readVerificationKey(kid: string, cached: VerificationKey | undefined): Promise<VerificationKey | undefined> {
+    if (cached?.refreshing) return cached.refreshing;
+    const reading = (async () => {
+      const row = await this.keys.findOneBy({ kid });
+      if (!row || !isPublished(row, this.clock.now())) {
+        this.verificationKeys.delete(kid);
+        return undefined;
+      }
+      // The kid is the key's thumbprint: a cached key under the same kid is the same key.
+      const key = cached?.key ?? ((await importJWK(JSON.parse(row.publicJwk) as JWK, row.alg)) as CryptoKey);
+      const entry: VerificationKey = { alg: row.alg, key, retiredAt: row.retiredAt, publishedUntil: row.publishedUntil, checkedAt: performance.now() };
+      this.verificationKeys.delete(kid);
+      this.verificationKeys.set(kid, entry);
+      for (const oldest of this.verificationKeys.keys()) {
+        if (this.verificationKeys.size <= MAX_CACHED_VERIFICATION_KEYS) break;
+        this.verificationKeys.delete(oldest);
+      }
+      return entry;
+    })();
+    if (cached) {
+      cached.refreshing = reading;
+      reading.then(
+        () => delete cached.refreshing,
+        () => delete cached.refreshing,
+      );
+    }
+    return reading;
+  }
+
+  /** Published keys: the same rule as isPublished(). */
   async publishedKeys(): Promise<PublicJwk[]> {
     const now = this.clock.now();
     const rows = await this.db.query<{ public_jwk: string; retired_at: unknown; published_until: unknown }>(
@@ -96,8 +166,30 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     return kid;
   }
 
-  /** `onlyIfNone`: several processes starting at once on one database create one key, not one each. */
-  private async createKey({ onlyIfNone = false } = {}): Promise<string> {
+  /**
+   * Emergency revoke (a stolen key): unpublishes the key at once, so it verifies nothing
+   * here now and in other processes within KEY_STATE_TTL_MS. The current key is replaced
+   * first, in the same transaction.
+   */
+  async revoke(kid: string): Promise<{ kid: string; current: string }> {
+    const row = isWellFormedKid(kid) ? await this.keys.findOneBy({ kid }) : null;
+    if (!row) throw new DomainError('not_found', 'No such signing key');
+    if (row.retiredAt === null) {
+      await this.createKey({ revoke: kid });
+    } else {
+      await this.db.transaction((tx) => unpublish(tx, kid, this.clock.now()));
+    }
+    this.verificationKeys.delete(kid);
+    await this.loadCurrent();
+    this.logger.warn(`Signing key ${kid} revoked; ${this.signingKey().kid} is current`);
+    return { kid, current: this.signingKey().kid };
+  }
+
+  /**
+   * `onlyIfNone`: several processes starting at once on one database create one key, not one each.
+   * `revoke`: a key to unpublish at once; a new key is made only if it is the current one.
+   */
+  private async createKey({ onlyIfNone = false, revoke }: { onlyIfNone?: boolean; revoke?: string } = {}): Promise<string> {
     const alg = this.config.jwtAlg;
     const { publicKey, privateKey } = await generateKeyPair(alg, {
       extractable: true,
@@ -115,11 +207,20 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
         const current = await tx.query('SELECT kid FROM signing_keys WHERE retired_at IS NULL AND alg = ?', [alg]);
         if (current.length > 0) return;
       }
+      if (revoke !== undefined) {
+        const [target] = await tx.query<{ retired_at: unknown }>('SELECT retired_at FROM signing_keys WHERE kid = ?', [revoke]);
+        // Another process may have rotated meanwhile: then there is nothing to replace.
+        if (target === undefined || target.retired_at !== null) {
+          await unpublish(tx, revoke, now);
+          return;
+        }
+      }
       await tx.execute('UPDATE signing_keys SET retired_at = ?, published_until = ? WHERE retired_at IS NULL', [now, publishedUntil]);
       await tx.execute(
         'INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, created_at) VALUES (?, ?, ?, ?, ?)',
         [kid, alg, JSON.stringify({ ...jwk, kid, alg, use: 'sig' }), this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`), now],
       );
+      if (revoke !== undefined) await unpublish(tx, revoke, now);
     });
     return kid;
   }
@@ -138,4 +239,15 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const privateKey = (await importPKCS8(pem, row.alg)) as CryptoKey;
     this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey, keyObject: KeyObject.from(privateKey) };
   }
+}
+
+/**
+ * Ends a retired key's publication now (`published_until > now` is false from this instant
+ * on), or keeps the earlier end if it has already passed.
+ */
+async function unpublish(tx: Transaction, kid: string, now: number): Promise<void> {
+  await tx.execute(
+    'UPDATE signing_keys SET published_until = CASE WHEN published_until IS NULL OR published_until > ? THEN ? ELSE published_until END WHERE kid = ? AND retired_at IS NOT NULL',
+    [now, now, kid],
+  );
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
-import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
+import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { IntrospectionCallerGuard, Introspector } from './introspection-caller.guard.js';
 import { TokenIntrospectionService, type IntrospectionCaller } from './token-introspection.service.js';
 import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
@@ -14,7 +14,7 @@ export class OAuthIntrospectionController {
   @Post('introspect')
   @HttpCode(200)
   @RateLimit('token')
-  @UseGuards(RateLimitGuard, IntrospectionCallerGuard)
+  @UseGuards(RateLimitGuard, IntrospectionCallerGuard, ClientRateLimitGuard)
   introspect(@Body(TokenParamsPipe) params: TokenParams, @Introspector() caller: IntrospectionCaller) {
     return this.introspection.introspect(params.token, caller);
   }

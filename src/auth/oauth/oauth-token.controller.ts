@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import type { FastifyRequest } from 'fastify';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
-import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
+import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
 import { TokenService } from '../token.service.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
@@ -17,7 +17,7 @@ export class OAuthTokenController {
   @Post('token')
   @HttpCode(200)
   @RateLimit('token')
-  @UseGuards(RateLimitGuard, OAuthClientGuard)
+  @UseGuards(RateLimitGuard, OAuthClientGuard, ClientRateLimitGuard)
   async token(
     @Body(TokenRequestPipe) grant: RefreshTokenGrant,
     @AuthenticatedClient() client: ClientRecord,

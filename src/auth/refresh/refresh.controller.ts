@@ -43,9 +43,10 @@ export class RefreshController {
   async logout(
     @PresentedCredentials({ optional: true }) credentials: RefreshCredentials | undefined,
     @Body() body: LogoutBodyDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    await this.logouts.logout(credentials, body.global === true);
+    await this.logouts.logout(credentials, body.global === true, requestContext(request));
     this.cookies.clear(reply);
     return { loggedOut: true };
   }
