@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/transformers.js';
+import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 
 /** One refresh token of a family. Only its SHA-256 is stored. */
 @Entity({ name: 'refresh_tokens' })
@@ -7,7 +8,9 @@ export class RefreshToken {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
+  /** A family's tokens go with it (ON DELETE CASCADE). */
   @Index('idx_refresh_tokens_family')
+  @ForeignKey(() => RefreshTokenFamily, { name: 'fk_refresh_tokens_family', onDelete: 'CASCADE' })
   @Column({ name: 'family_id', type: 'varchar', length: 36 })
   familyId: string;
 
@@ -29,6 +32,8 @@ export class RefreshToken {
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMs })
   consumedAt: number | null;
 
+  /** Partial: only rows inside a grace window, which each rotation looks up to wipe. */
+  @Index('idx_refresh_tokens_sealed_successor', { where: 'successor_sealed IS NOT NULL' })
   @Column({ name: 'successor_id', type: 'varchar', length: 36, nullable: true })
   successorId: string | null;
 

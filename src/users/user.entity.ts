@@ -15,7 +15,9 @@ export class User {
   @Column({ type: 'text', transformer: jsonArray })
   roles: string[];
 
-  @Column({ type: 'boolean', default: false })
+  // The SQL literal the migration wrote: TypeORM spells a JS `false` as 0 on SQLite, which its
+  // schema diff would then report as a changed default.
+  @Column({ type: 'boolean', default: () => 'false' })
   disabled: boolean;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
