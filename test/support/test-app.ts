@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
+import { readAppConfig } from '../../src/config/app.config.js';
 import { ApiClient } from './api-client.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres-database.js';
 import { remoteTestApp } from './remote-test-app.js';
@@ -16,6 +17,8 @@ import { remoteTestApp } from './remote-test-app.js';
 export interface TestApp {
   app: NestFastifyApplication;
   baseUrl: string;
+  /** The `iss` of its tokens and the metadata's issuer (ISSUER, by default http://localhost:$PORT). */
+  issuer: string;
   adminKey: string;
   dataDir: string;
   env: Record<string, string>;
@@ -47,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // npm run test:e2e:remote: the black-box specs against a running deployment.
   if (process.env.E2E_BASE_URL) {
     if (options.env || options.override) throw new Error('A spec that configures its app cannot run against E2E_BASE_URL');
-    return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '');
+    return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '', process.env.E2E_ISSUER);
   }
   const shared = options.sharing;
   const dataDir = shared ? shared.dataDir : mkdtempSync(join(tmpdir(), 'rts-e2e-'));
@@ -76,6 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   Object.assign(process.env, env);
   for (const key of unset) delete process.env[key];
   try {
+    const issuer = readAppConfig(process.env).issuer;
     let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
     if (options.override) builder = options.override(builder);
     const moduleRef = await builder.compile();
@@ -91,6 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     return {
       app,
       baseUrl,
+      issuer,
       adminKey: env.ADMIN_API_KEY!,
       dataDir,
       env,
