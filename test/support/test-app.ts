@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { PinoNestLogger } from '../../src/logging/pino-nest-logger.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
     });
     // A host application's own module brings its own logger.
-    if (!options.module) app.useLogger(app.get(PinoLogger));
+    if (!options.module) app.useLogger(app.get(PinoNestLogger));
     await configureApp(app);
     await app.listen(options.port ?? 0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
