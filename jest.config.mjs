@@ -11,6 +11,8 @@ const base = {
 
 export default {
   testTimeout: 30_000,
+  // The default output, then a loud list of spec blocks that could not run here (no browser).
+  reporters: ['default', '<rootDir>/test/support/not-run-reporter.mjs'],
   projects: [
     { ...base, displayName: 'unit', rootDir: '.', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     { ...base, displayName: 'e2e', rootDir: '.', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
