@@ -12,7 +12,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Answers that carry tokens, or refuse them, must never be cached. */
-const NO_STORE = /^(\/[^?]*)?\/(oauth\/|api\/auth\/|api\/jwt\/)/; // also under AuthModule's optional route prefix
+// The OAuth controllers set their own (src/auth/oauth/oauth-exception.filter.ts).
+const NO_STORE = /^(\/[^?]*)?\/(api\/auth\/|api\/jwt\/)/; // also under AuthModule's optional route prefix
 
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({

@@ -62,6 +62,56 @@ describe('a host application using AuthModule.forRootAsync(), AccessTokenGuard a
     expect(revoked.body.error).toBe('invalid_token');
   });
 
+  it('mounts the OAuth endpoints under the prefix with their RFC 6749 error shapes and no-store', async () => {
+    const confidential = await t.app.get(ClientsService).create({ name: 'reports backend', audience: 'reportsApp', public: false });
+    const basic = `Basic ${Buffer.from(`${confidential.clientId}:${confidential.clientSecret}`).toString('base64')}`;
+    const form = (refreshToken: string) => ({ form: { grant_type: 'refresh_token', refresh_token: refreshToken }, headers: { authorization: basic } });
+    const noStore = (response: { headers: Headers }) => {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+    };
+
+    const unknown = await t.api.post(`${PREFIX}/oauth/token`, form('not-a-token'));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
+    noStore(unknown);
+    const malformed = await t.api.post(`${PREFIX}/oauth/token`, { raw: '{"grant_type": "refresh_', headers: { 'content-type': 'application/json', authorization: basic } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    noStore(malformed);
+    const wrongSecret = await t.api.post(`${PREFIX}/oauth/token`, { form: { grant_type: 'refresh_token', refresh_token: 'x' }, headers: { authorization: `Basic ${Buffer.from(`${confidential.clientId}:wrong`).toString('base64')}` } });
+    expect(wrongSecret.status).toBe(401);
+    expect(wrongSecret.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+    expect(wrongSecret.headers.get('www-authenticate')).toMatch(/^Basic/);
+    noStore(wrongSecret);
+
+    const login = await t.api.post(`${PREFIX}/api/auth/login`, { json: { loginId: 'bob@example.com', password: 'bob password', clientId: confidential.clientId, clientSecret: confidential.clientSecret } });
+    expect(login.status).toBe(200);
+    const refreshed = await t.api.post(`${PREFIX}/oauth/token`, form(login.body.refreshToken));
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body).toMatchObject({ token_type: 'bearer', refresh_token: expect.any(String) });
+    noStore(refreshed);
+
+    const introspected = await t.api.post(`${PREFIX}/oauth/introspect`, { form: { token: refreshed.body.refresh_token }, headers: { authorization: basic } });
+    expect(introspected.status).toBe(200);
+    expect(introspected.body).toMatchObject({ active: true, sub: 'u-bob', client_id: confidential.clientId, iss: t.issuer });
+    noStore(introspected);
+    const unauthenticated = await t.api.post(`${PREFIX}/oauth/introspect`, { form: { token: refreshed.body.refresh_token } });
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+
+    const revoked = await t.api.post(`${PREFIX}/oauth/revoke`, { form: { token: refreshed.body.refresh_token }, headers: { authorization: basic } });
+    expect(revoked.status).toBe(200);
+    noStore(revoked);
+    expect((await t.api.post(`${PREFIX}/oauth/introspect`, { form: { token: refreshed.body.refresh_token }, headers: { authorization: basic } })).body).toEqual({ active: false });
+    const afterRevoke = await t.api.post(`${PREFIX}/oauth/token`, form(refreshed.body.refresh_token));
+    expect(afterRevoke.status).toBe(400);
+    expect(afterRevoke.body.error).toBe('invalid_grant');
+
+    // Only under the prefix.
+    for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) expect((await t.api.post(path, form('x'))).status).toBe(404);
+  });
+
   it('is the code the README shows', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Use it in your Nest app'));

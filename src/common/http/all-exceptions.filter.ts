@@ -1,20 +1,27 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorContext, routeOf, sendErrorResponse } from './error-reply.js';
 import { toErrorResponse } from './error-response.js';
 
-/** The one place errors become HTTP answers. */
+/** Fastify's route config key (`@RouteConfig()`), read here without importing the Fastify platform. */
+export const ROUTE_CONFIG_METADATA = '__fastify_route_config__';
+
+/**
+ * The one place errors become HTTP answers, `{error, message}`. Controllers with an answer
+ * shape of their own (the OAuth endpoints) carry their own filter; an error raised before
+ * their handler runs (a body Fastify cannot parse) reaches this one, which then follows the
+ * shape the matched route declares in its config.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const response = toErrorResponse(exception, request.url.split('?')[0]!, String(request.id));
+    const { request, reply, requestId } = errorContext(host);
+    const oauth = request.routeOptions?.config?.errorShape === 'oauth';
+    const response = toErrorResponse(exception, oauth ? 'oauth' : 'api', requestId);
     if (response.fault) {
-      this.logger.error(`Unhandled error on ${request.method} ${request.routeOptions?.url ?? 'unknown route'} [${request.id}]`, (exception as Error)?.stack);
+      this.logger.error(`Unhandled error on ${request.method} ${routeOf(request)} [${requestId}]`, (exception as Error)?.stack);
     }
-    reply.status(response.status).headers(response.headers).send(response.body);
+    sendErrorResponse(reply, response, oauth ? { 'cache-control': 'no-store', pragma: 'no-cache' } : {});
   }
 }
