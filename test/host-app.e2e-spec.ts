@@ -108,6 +108,15 @@ describe('a host application using AuthModule.forRootAsync(), AccessTokenGuard a
     expect(afterRevoke.status).toBe(400);
     expect(afterRevoke.body.error).toBe('invalid_grant');
 
+    const metadata = await t.api.get(`${PREFIX}/.well-known/oauth-authorization-server`);
+    expect(metadata.body).toMatchObject({
+      issuer: t.issuer,
+      token_endpoint: `${t.issuer}${PREFIX}/oauth/token`,
+      revocation_endpoint: `${t.issuer}${PREFIX}/oauth/revoke`,
+      introspection_endpoint: `${t.issuer}${PREFIX}/oauth/introspect`,
+      jwks_uri: `${t.issuer}${PREFIX}/.well-known/jwks.json`,
+    });
+
     // Only under the prefix.
     for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) expect((await t.api.post(path, form('x'))).status).toBe(404);
   });

@@ -6,7 +6,7 @@ import { InfrastructureModule } from '../infrastructure.module.js';
 import { USER_STORE } from '../users/user-store.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
-import { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions } from './auth-module.options.js';
+import { AUTH_MODULE_OPTIONS, AUTH_ROUTE_PREFIX, type AuthModuleAsyncOptions } from './auth-module.options.js';
 import { AccessTokenGuard } from './guards/access-token.guard.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
@@ -95,6 +95,7 @@ export class AuthModule {
         TokenIntrospectionService,
         IntrospectionCallerGuard,
         adminApiKeyProvider,
+        ...(options.routePrefix ? [{ provide: AUTH_ROUTE_PREFIX, useValue: options.routePrefix }] : []),
         ...(options.userStore ? [{ provide: USER_STORE, useClass: options.userStore }] : []),
       ],
       exports: [AUTH_MODULE_OPTIONS, ...(options.userStore ? [USER_STORE] : [])],
