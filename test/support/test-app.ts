@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConsoleLogger, type Type } from '@nestjs/common';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { PinoNestLogger } from '../../src/logging/pino-nest-logger.js';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
 import { readAppConfig } from '../../src/config/app.config.js';
+import { configureAuthHost } from '../../src/host-setup.js';
 import { ApiClient } from './api-client.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres-database.js';
 import { remoteTestApp } from './remote-test-app.js';
@@ -34,6 +36,8 @@ export interface TestAppOptions {
   port?: number;
   /** The root module to boot instead of AppModule (a host application's, for example). */
   module?: Type<unknown>;
+  /** The HTTP adapter: Fastify (the standalone server's, with its full setup) or Express (a host app's, with configureAuthHost()). */
+  adapter?: 'fastify' | 'express';
   /** Another app of the same deployment: same storage (SQLite folder or PostgreSQL database) and secrets. */
   sharing?: TestApp;
 }
@@ -83,12 +87,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
     if (options.override) builder = options.override(builder);
     const moduleRef = await builder.compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {
-      logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
-    });
+    const logger = new ConsoleLogger({ logLevels: ['error', 'warn'] });
+    const app =
+      options.adapter === 'express'
+        ? (moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), { logger }) as unknown as NestFastifyApplication)
+        : moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), { logger });
     // A host application's own module brings its own logger.
     if (!options.module) app.useLogger(app.get(PinoNestLogger));
-    await configureApp(app);
+    if (options.adapter === 'express') configureAuthHost(app);
+    else await configureApp(app);
     await app.listen(options.port ?? 0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const baseUrl = `http://127.0.0.1:${address.port}`;

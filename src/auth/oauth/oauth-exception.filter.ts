@@ -1,11 +1,8 @@
-import { Catch, Logger, UseFilters, UseInterceptors, applyDecorators, type ArgumentsHost, type CallHandler, type ExceptionFilter, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { Catch, Logger, UseFilters, applyDecorators, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ROUTE_CONFIG_METADATA } from '../../common/http/all-exceptions.filter.js';
 import { errorContext, routeOf, sendErrorResponse } from '../../common/http/error-reply.js';
 import { toErrorResponse } from '../../common/http/error-response.js';
-
-/** RFC 6749 §5.1: answers that carry tokens, or refuse them, are never cached. */
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+import { NO_STORE_HEADERS, NoStore } from '../../common/http/no-store.js';
 
 /** RFC 6749 §5.2 error bodies `{error, error_description}` with no-store, whatever the route's prefix. */
 @Catch()
@@ -18,15 +15,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (response.fault) {
       this.logger.error(`Unhandled error on ${request.method} ${routeOf(request)} [${requestId}]`, (exception as Error)?.stack);
     }
-    sendErrorResponse(reply, response, NO_STORE);
-  }
-}
-
-class NoStoreInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const reply = context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>();
-    for (const [name, value] of Object.entries(NO_STORE)) reply.header(name, value);
-    return next.handle();
+    sendErrorResponse(reply, response, NO_STORE_HEADERS);
   }
 }
 
@@ -45,5 +34,5 @@ export function OAuthEndpoints(): ClassDecorator {
       Reflect.defineMetadata(ROUTE_CONFIG_METADATA, { ...config, errorShape: 'oauth' }, handler);
     }
   };
-  return applyDecorators(UseFilters(OAuthExceptionFilter), UseInterceptors(NoStoreInterceptor), marked);
+  return applyDecorators(UseFilters(OAuthExceptionFilter), NoStore(), marked);
 }

@@ -1,6 +1,7 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, UseFilters, applyDecorators, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { errorContext, routeOf, sendErrorResponse } from './error-reply.js';
 import { toErrorResponse } from './error-response.js';
+import { NO_STORE_HEADERS, NoStore } from './no-store.js';
 
 /** Fastify's route config key (`@RouteConfig()`), read here without importing the Fastify platform. */
 export const ROUTE_CONFIG_METADATA = '__fastify_route_config__';
@@ -15,6 +16,8 @@ export const ROUTE_CONFIG_METADATA = '__fastify_route_config__';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly noStore = false) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const { request, reply, requestId } = errorContext(host);
     const oauth = request.routeOptions?.config?.errorShape === 'oauth';
@@ -22,6 +25,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (response.fault) {
       this.logger.error(`Unhandled error on ${request.method} ${routeOf(request)} [${requestId}]`, (exception as Error)?.stack);
     }
-    sendErrorResponse(reply, response, oauth ? { 'cache-control': 'no-store', pragma: 'no-cache' } : {});
+    sendErrorResponse(reply, response, oauth || this.noStore ? NO_STORE_HEADERS : {});
   }
+}
+
+/** `{error, message}` answers with no-store on every answer, errors included (the token endpoints outside OAuth). */
+export function NoStoreApi(): ClassDecorator {
+  return applyDecorators(UseFilters(new AllExceptionsFilter(true)), NoStore());
 }
