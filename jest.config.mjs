@@ -2,7 +2,13 @@
 // the moduleNameMapper strips the `.js` that nodenext imports carry.
 const base = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The package's own name, as the examples import it, maps to its source.
+    '^refresh-token-service$': '<rootDir>/src/index.ts',
+    '^refresh-token-service/testing$': '<rootDir>/src/testing/index.ts',
+    '^refresh-token-service/migrations$': '<rootDir>/src/migrations.ts',
+  },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },

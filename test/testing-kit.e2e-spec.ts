@@ -37,6 +37,19 @@ describe.each(['fastify', 'express'] as const)('the testing kit (./testing) on %
     expect((await api.get(`${PREFIX}/api/me`, bearer(bob))).body).toMatchObject({ sub: 'u-bob', roles: ['user'], scope: ['reports'] });
   });
 
+  it('receives webhooks whose Standard Webhooks signature verifies with the subscription secret', async () => {
+    const subscription = await api.post('/api/webhooks', { admin: true, json: { url: receiver.url, events: ['token.refreshed'] } });
+    expect(subscription.status).toBe(201);
+    receiver.setSecret(subscription.body.secret);
+    const client = { body: await kit.createClient({ name: 'kit hooks', audience: 'reportsApp', public: true }) };
+    const login = await api.post(`${PREFIX}/api/auth/login`, { json: { loginId: 'alice@example.com', password: 'alice password', clientId: client.body.clientId } });
+    expect(login.status).toBe(200);
+    const refreshed = await api.post(`${PREFIX}/api/auth/refresh`, { json: { refreshToken: login.body.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const message = await receiver.waitFor('token.refreshed');
+    expect(message.body.data).toMatchObject({ userId: 'u-alice', clientId: client.body.clientId, familyId: login.body.refreshTokenId });
+    expect(JSON.stringify(message.body)).not.toContain(refreshed.body.refreshToken);
+  });
   it('runs on a controllable clock: a refresh token expires when the clock passes its lifetime', async () => {
     const client = { body: await kit.createClient({ name: 'kit', audience: 'reportsApp', public: true }) };
     const login = await api.post(`${PREFIX}/api/auth/login`, { json: { loginId: 'bob@example.com', password: 'bob password', clientId: client.body.clientId } });
@@ -50,17 +63,6 @@ describe.each(['fastify', 'express'] as const)('the testing kit (./testing) on %
     expect(expired.body.error).toBe('invalid_token');
   });
 
-  it('receives webhooks whose Standard Webhooks signature verifies with the subscription secret', async () => {
-    const subscription = await api.post('/api/webhooks', { admin: true, json: { url: receiver.url, events: ['token.issued'] } });
-    expect(subscription.status).toBe(201);
-    receiver.setSecret(subscription.body.secret);
-    const client = { body: await kit.createClient({ name: 'kit hooks', audience: 'reportsApp', public: true }) };
-    const login = await api.post(`${PREFIX}/api/auth/login`, { json: { loginId: 'alice@example.com', password: 'alice password', clientId: client.body.clientId } });
-    expect(login.status).toBe(200);
-    const message = await receiver.waitFor('token.issued');
-    expect(message.body.data).toMatchObject({ userId: 'u-alice', clientId: client.body.clientId, familyId: login.body.refreshTokenId });
-    expect(JSON.stringify(message.body)).not.toContain(login.body.refreshToken);
-  });
 });
 
 describe('verifyWebhook', () => {

@@ -1,26 +1,30 @@
 import { Clock } from '../common/clock.js';
 
-/** A Clock the test moves: starts at the real time, then only moves when told. */
+/**
+ * A Clock the test moves: it runs with real time from `start` (default now), and `advance()`
+ * jumps it forward. It keeps running between jumps so that things ordered in time (an event
+ * after the subscription that should receive it) stay ordered.
+ */
 export class ControllableClock extends Clock {
-  private current: number;
+  private offset: number;
 
   constructor(start: number = Date.now()) {
     super();
-    this.current = start;
+    this.offset = start - Date.now();
   }
 
   override now(): number {
-    return this.current;
+    return Date.now() + this.offset;
   }
 
   /** Moves the clock forward by `seconds` (fractions allowed). */
   advance(seconds: number): void {
     if (!(seconds >= 0)) throw new Error('A clock only moves forward');
-    this.current += Math.round(seconds * 1000);
+    this.offset += Math.round(seconds * 1000);
   }
 
-  /** Sets the clock to an epoch-millisecond time. */
+  /** Sets the clock to an epoch-millisecond time; it runs on from there. */
   set(epochMs: number): void {
-    this.current = epochMs;
+    this.offset = epochMs - Date.now();
   }
 }
