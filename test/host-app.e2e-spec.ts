@@ -108,8 +108,9 @@ describe.each(['fastify', 'express'] as const)('a host application on %s using A
       expect(response.headers.get('pragma')).toBe('no-cache');
     };
 
-    const unknown = await t.api.post(`${PREFIX}/oauth/token`, form('not-a-token'));
+    const unknown = await t.api.post(`${PREFIX}/oauth/token`, { ...form('not-a-token'), headers: { ...form('x').headers, 'x-request-id': 'host-req-1' } });
     expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('x-request-id')).toBe('host-req-1');
     expect(unknown.body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
     noStore(unknown);
     const malformed = await t.api.post(`${PREFIX}/oauth/token`, { raw: '{"grant_type": "refresh_', headers: { 'content-type': 'application/json', authorization: basic } });
