@@ -28,7 +28,12 @@ if (specs.length === 0) {
   process.stderr.write('No black-box specs found.\n');
   process.exit(1);
 }
-const result = spawnSync('npx', ['jest', '--selectProjects', 'e2e', '--runInBand', ...specs, ...process.argv.slice(2)], {
+// E2E_JUNIT=path: also write a JUnit XML report there (test/support/junit-reporter.mjs).
+const reporters = process.env.E2E_JUNIT
+  ? ['--reporters', 'default', '<rootDir>/test/support/not-run-reporter.mjs', '<rootDir>/test/support/junit-reporter.mjs']
+  : [];
+// --reporters takes every value after it, so it goes last.
+const result = spawnSync('npx', ['jest', '--selectProjects', 'e2e', '--runInBand', ...specs, ...process.argv.slice(2), ...reporters], {
   stdio: 'inherit',
   env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim() },
 });

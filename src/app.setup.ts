@@ -6,14 +6,15 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
-import { DatabaseHealth } from './database/database-health.js';
+import { databaseFaultObserverOf } from './host-setup.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Answers that carry tokens, or refuse them, must never be cached. */
-const NO_STORE = /^(\/[^?]*)?\/(oauth\/|api\/auth\/|api\/jwt\/)/; // also under AuthModule's optional route prefix
+// The OAuth controllers set their own (src/auth/oauth/oauth-exception.filter.ts).
+const NO_STORE = /^(\/[^?]*)?\/(api\/auth\/|api\/jwt\/)/; // also under AuthModule's optional route prefix
 
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
@@ -26,15 +27,6 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-}
-
-/** The app's DatabaseHealth, when its modules include the database (a host app's may not). */
-function databaseHealthOf(app: NestFastifyApplication): DatabaseHealth | undefined {
-  try {
-    return app.get(DatabaseHealth, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
 
 /** Everything the app needs around its modules; shared by main.ts and the e2e tests. */
@@ -73,7 +65,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useGlobalFilters(new AllExceptionsFilter(databaseHealthOf(app)));
+  app.useGlobalFilters(new AllExceptionsFilter(databaseFaultObserverOf(app)));
   app.enableShutdownHooks();
   setupOpenApi(app);
 }

@@ -17,10 +17,10 @@ async function bootstrap(): Promise<void> {
     return;
   }
   // Loaded only after the configuration is known to be good, so a bad value fails fast.
-  const [{ Logger }, { NestFactory }, { Logger: PinoLogger }, { AppModule }, { configureApp, createHttpAdapter }] = await Promise.all([
+  const [{ Logger }, { NestFactory }, { PinoNestLogger }, { AppModule }, { configureApp, createHttpAdapter }] = await Promise.all([
     import('@nestjs/common'),
     import('@nestjs/core'),
-    import('nestjs-pino'),
+    import('./logging/pino-nest-logger.js'),
     import('./app.module.js'),
     import('./app.setup.js'),
   ]);
@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(app.get(PinoNestLogger));
   await configureApp(app);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);

@@ -33,14 +33,14 @@ describe.each(profiles)('access tokens, profile $profile, $alg', ({ profile, alg
     const jwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
     for (const token of [first.token, response.body.access_token]) {
       const { payload, protectedHeader } = await jwtVerify(token, jwks, {
-        issuer: 'http://localhost:3030',
+        issuer: t.issuer,
         audience: 'lemonApp',
         algorithms: [alg],
         typ,
       });
       expect(protectedHeader).toEqual({ alg, kid: jwksResponse.body.keys[0].kid, typ });
       expect(payload).toEqual({
-        iss: 'http://localhost:3030',
+        iss: t.issuer,
         sub: user.id,
         aud: 'lemonApp',
         exp: expect.any(Number),

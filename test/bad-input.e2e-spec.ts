@@ -124,7 +124,7 @@ describe(`Bad input: ${EXPECTED_CASES} malformed requests over every route, ever
     const jwks = (await t.api.get('/.well-known/jwks.json')).body.keys as JWK[];
     const realKid = jwks[0]!.kid!;
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: 'http://localhost:3030', sub: user.id, aud: 'lemonApp', iat: now, exp: now + 600, jti: UUID, client_id: confidential.clientId, scope: ['openid'], roles: ['admin'], sid: known.refreshTokenId };
+    const claims = { iss: t.issuer, sub: user.id, aud: 'lemonApp', iat: now, exp: now + 600, jti: UUID, client_id: confidential.clientId, scope: ['openid'], roles: ['admin'], sid: known.refreshTokenId };
     const publicPem = await exportSPKI((await importJWK(jwks[0]!, 'RS256', { extractable: true })) as CryptoKey);
     const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const ours = t.app.get(SigningKeyService).signingKey();

@@ -222,7 +222,7 @@ describe('cookie-or-body refresh (POST /api/auth/refresh, /api/jwt/refresh) and 
 
     it('accepts the issuer origin, a CORS_ORIGINS origin with CORS headers, and same-site fetches', async () => {
       const allowed: Record<string, string>[] = [
-        { origin: 'http://localhost:3030' },
+        { origin: new URL(t.issuer).origin },
         { origin: 'https://app.example.com' },
         { origin: t.baseUrl },
         { 'sec-fetch-site': 'same-origin' },

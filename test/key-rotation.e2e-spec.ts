@@ -45,7 +45,7 @@ describe('Signing key rotation (POST /api/admin/keys/rotate)', () => {
     const published = await jwks();
     expect(published.keys.map((key) => key.kid).sort()).toEqual([oldKid, newKid].sort());
     const { payload } = await jwtVerify(before.token, createLocalJWKSet(published), {
-      issuer: 'http://localhost:3030',
+      issuer: t.issuer,
       audience: 'lemonApp',
       algorithms: ['RS256'],
       // At a moment of its lifetime: a slow machine must not turn this into an expiry test.

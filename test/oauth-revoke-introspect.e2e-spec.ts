@@ -31,8 +31,8 @@ describe('RFC 7009 revocation and RFC 7662 introspection', () => {
 
   it('is listed in the authorization server metadata', async () => {
     const response = await t.api.get('/.well-known/oauth-authorization-server');
-    expect(response.body.revocation_endpoint).toBe('http://localhost:3030/oauth/revoke');
-    expect(response.body.introspection_endpoint).toBe('http://localhost:3030/oauth/introspect');
+    expect(response.body.revocation_endpoint).toBe(`${t.issuer}/oauth/revoke`);
+    expect(response.body.introspection_endpoint).toBe(`${t.issuer}/oauth/introspect`);
   });
 
   it('introspects an active refresh token with every RFC 7662 field', async () => {
@@ -45,7 +45,7 @@ describe('RFC 7009 revocation and RFC 7662 introspection', () => {
       scope: 'openid profile offline_access',
       client_id: confidential.clientId,
       sub: user.id,
-      iss: 'http://localhost:3030',
+      iss: t.issuer,
       aud: 'api-one',
       token_type: 'refresh_token',
     });

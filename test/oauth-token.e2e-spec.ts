@@ -35,7 +35,7 @@ describe('POST /oauth/token (refresh_token grant)', () => {
     const response = await refreshAtTokenEndpoint(t.api, client, refreshToken);
     const jwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(response.body.access_token, jwks, {
-      issuer: 'http://localhost:3030',
+      issuer: t.issuer,
       audience: 'lemonApp',
       algorithms: ['RS256'],
     });

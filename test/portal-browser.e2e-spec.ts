@@ -1,40 +1,17 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sha256 } from '../src/common/crypto/hashing.js';
 import { Database } from '../src/database/database.js';
 import { PORTAL_CSP } from '../src/portal/portal-page.controller.js';
+import { describeWithBrowser } from './support/browser.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { answer, WebhookReceiver } from './support/webhook-receiver.js';
 
-// --- Chromium. Kept apart so that it can move to the shared browser helper. ---
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function chromiumPath(): string {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`THE PORTAL BROWSER SPEC DID NOT RUN: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  }
-  return CHROMIUM;
-}
-
-async function launchChromium(): Promise<Browser> {
-  // A fresh profile per launch: playwright's launch() uses a new temporary user-data-dir.
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, timeout: 60_000 });
-}
-// --- end of the Chromium part ---
 
 jest.setTimeout(120_000);
 
@@ -74,7 +51,7 @@ async function portalLink(t: TestApp, clientId: string): Promise<string> {
   return `${t.baseUrl}${url.pathname}${url.hash}`;
 }
 
-describe('The integrator portal in a real browser (headless Chromium)', () => {
+describeWithBrowser('The integrator portal in a real browser (headless Chromium)', (browserOf) => {
   let browser: Browser;
   let t: TestApp;
   let receiver: WebhookReceiver;
@@ -86,7 +63,7 @@ describe('The integrator portal in a real browser (headless Chromium)', () => {
   let endpointId: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = browserOf();
     t = await startTestApp({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0', WEBHOOK_POLL_MS: '100' } });
     receiver = await WebhookReceiver.start();
     receiver.setDefault(answer(200, { 'content-type': 'text/plain' }, 'received, thank you'));
@@ -97,7 +74,6 @@ describe('The integrator portal in a real browser (headless Chromium)', () => {
   }, 120_000);
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await receiver?.close();
     await t?.close();
   });

@@ -23,3 +23,6 @@ export interface AuthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> 
 }
 
 export const AUTH_MODULE_OPTIONS = Symbol('AUTH_MODULE_OPTIONS');
+
+/** The routePrefix given to AuthModule.forRootAsync(), for the metadata's endpoint URLs. */
+export const AUTH_ROUTE_PREFIX = Symbol('AUTH_ROUTE_PREFIX');

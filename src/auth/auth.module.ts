@@ -6,7 +6,7 @@ import { InfrastructureModule } from '../infrastructure.module.js';
 import { USER_STORE } from '../users/user-store.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
-import { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions } from './auth-module.options.js';
+import { AUTH_MODULE_OPTIONS, AUTH_ROUTE_PREFIX, type AuthModuleAsyncOptions } from './auth-module.options.js';
 import { AccessTokenGuard } from './guards/access-token.guard.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
@@ -14,7 +14,13 @@ import { WellKnownController } from './keys/well-known.controller.js';
 import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
 import { MeController } from './me.controller.js';
+import { adminApiKeyProvider } from '../admin/admin-api-key.js';
+import { IntrospectionCallerGuard } from './oauth/introspection-caller.guard.js';
 import { OAuthClientGuard } from './oauth/oauth-client.guard.js';
+import { OAuthIntrospectionController } from './oauth/oauth-introspection.controller.js';
+import { OAuthRevocationController } from './oauth/oauth-revocation.controller.js';
+import { OAuthRevocationService } from './oauth/oauth-revocation.service.js';
+import { TokenIntrospectionService } from './oauth/token-introspection.service.js';
 import { OAuthTokenController } from './oauth/oauth-token.controller.js';
 import { BodyCredentialsGuard } from './refresh/body-credentials.guard.js';
 import { CookieCredentialsGuard } from './refresh/cookie-credentials.guard.js';
@@ -69,6 +75,10 @@ export class AuthModule {
   /**
    * For host applications: the whole token service (configuration from the environment,
    * database, outbox, events) in one import, with the host's own user store if it has one.
+   * Revocation (RFC 7009) and introspection (RFC 7662) come with it: in the standalone
+   * server OAuthLifecycleModule serves them beside the admin API; a host has no admin API,
+   * so they are mounted here, under the same prefix as every other route of the module.
+   * Introspection accepts ADMIN_API_KEY (or the generated key file) besides the client.
    */
   static forRootAsync(options: AuthModuleAsyncOptions): DynamicModule {
     return {
@@ -78,8 +88,14 @@ export class AuthModule {
         ...(options.imports ?? []),
         ...(options.routePrefix ? [RouterModule.register([{ path: options.routePrefix, module: AuthModule }])] : []),
       ],
+      controllers: [OAuthRevocationController, OAuthIntrospectionController],
       providers: [
         { provide: AUTH_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        OAuthRevocationService,
+        TokenIntrospectionService,
+        IntrospectionCallerGuard,
+        adminApiKeyProvider,
+        ...(options.routePrefix ? [{ provide: AUTH_ROUTE_PREFIX, useValue: options.routePrefix }] : []),
         ...(options.userStore ? [{ provide: USER_STORE, useClass: options.userStore }] : []),
       ],
       exports: [AUTH_MODULE_OPTIONS, ...(options.userStore ? [USER_STORE] : [])],

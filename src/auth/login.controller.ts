@@ -7,8 +7,10 @@ import { LoginService } from './login.service.js';
 import { CookieLoginOriginGuard } from './refresh/cookie-login-origin.guard.js';
 import { TokenCookies } from './refresh/token-cookies.js';
 import { requestContext } from './request-context.js';
+import { NoStoreApi } from '../common/http/all-exceptions.filter.js';
 
 @Controller('api/auth')
+@NoStoreApi()
 export class LoginController {
   constructor(
     private readonly logins: LoginService,

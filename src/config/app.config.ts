@@ -10,12 +10,14 @@ export function readAppConfig(env: Record<string, string | undefined>) {
   if (production && !adminApiKey) {
     throw new ConfigError('ADMIN_API_KEY', 'is required when NODE_ENV=production');
   }
+  const port = read.int('PORT', 3030, { min: 0, max: 65535 });
   return {
     nodeEnv,
     production,
-    port: read.int('PORT', 3030, { min: 0, max: 65535 }),
+    port,
     host: read.string('HOST', '0.0.0.0'),
-    issuer: read.url('ISSUER', 'http://localhost:3030'),
+    // Follows PORT so that changing the port alone keeps tokens and metadata consistent.
+    issuer: read.url('ISSUER', `http://localhost:${port}`),
     dataDir: resolve(read.string('DATA_DIR', './data')),
     adminApiKey,
     trustProxy: read.bool('TRUST_PROXY', false),

@@ -13,14 +13,16 @@ export function readAuthConfig(env: Record<string, string | undefined>) {
   if (production && !keyEncryptionKey) {
     throw new ConfigError('KEY_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
   }
-  const refreshTokenTtl = read.int('REFRESH_TOKEN_TTL', 30 * DAY, { min: 60 });
+  // QA suites test expiry end to end with lifetimes of a few seconds; production keeps a floor.
+  const minLifetime = production ? 60 : 1;
+  const refreshTokenTtl = read.int('REFRESH_TOKEN_TTL', 30 * DAY, { min: minLifetime });
   return {
     jwtAlg: read.oneOf('JWT_ALG', JWT_ALGORITHMS, 'RS256'),
     accessTokenTtl: read.int('ACCESS_TOKEN_TTL', 3600, { min: 1, max: DAY }),
     accessTokenProfile: read.oneOf('ACCESS_TOKEN_PROFILE', ['default', 'rfc9068'] as const, 'default'),
     accessTokenRevocationCheck: read.bool('ACCESS_TOKEN_REVOCATION_CHECK', false),
     refreshTokenTtl,
-    refreshTokenIdleTtl: read.int('REFRESH_TOKEN_IDLE_TTL', 14 * DAY, { min: 60 }),
+    refreshTokenIdleTtl: read.int('REFRESH_TOKEN_IDLE_TTL', 14 * DAY, { min: minLifetime }),
     reuseGraceSeconds: read.int('REFRESH_REUSE_GRACE_SECONDS', 10, { min: 0, max: 300 }),
     keyEncryptionKey,
   };

@@ -69,13 +69,13 @@ describe('toErrorResponse for a database fault', () => {
   const full = new QueryFailedError('INSERT', [], new Sqlite.SqliteError('database or disk is full at /var/lib/secret.db', 'SQLITE_FULL'));
 
   it('is 503 temporarily_unavailable in the RFC 6749 shape on the OAuth endpoints, with Retry-After', () => {
-    const response = toErrorResponse(full, '/oauth/token', 'req-1', 7);
+    const response = toErrorResponse(full, 'oauth', 'req-1', 7);
     expect(response).toMatchObject({ status: 503, headers: { 'retry-after': '7' }, fault: false, databaseFault: 'out_of_space' });
     expect(response.body).toEqual({ error: 'temporarily_unavailable', error_description: 'The database is out of space; retry later' });
   });
 
   it('is 503 in the usual {error, message} shape elsewhere, and never repeats the driver message', () => {
-    const response = toErrorResponse(full, '/api/auth/refresh', 'req-2');
+    const response = toErrorResponse(full, 'api', 'req-2');
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.body).toEqual({ error: 'temporarily_unavailable', message: 'The database is out of space; retry later' });
@@ -83,6 +83,6 @@ describe('toErrorResponse for a database fault', () => {
   });
 
   it('leaves other errors a generic 500', () => {
-    expect(toErrorResponse(new Error('boom'), '/api/auth/refresh', 'req-3')).toMatchObject({ status: 500, fault: true });
+    expect(toErrorResponse(new Error('boom'), 'api', 'req-3')).toMatchObject({ status: 500, fault: true });
   });
 });

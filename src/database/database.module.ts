@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DATABASE_FAULT_OBSERVER } from '../common/http/all-exceptions.filter.js';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { Database } from './database.js';
@@ -24,7 +25,7 @@ import { SqliteCheckpointer } from './sqlite-checkpointer.js';
     }),
     TypeOrmModule.forFeature([Setting]),
   ],
-  providers: [Database, DatabaseHealth, SettingsService, SqliteCheckpointer],
-  exports: [Database, DatabaseHealth, SettingsService],
+  providers: [Database, DatabaseHealth, { provide: DATABASE_FAULT_OBSERVER, useExisting: DatabaseHealth }, SettingsService, SqliteCheckpointer],
+  exports: [Database, DatabaseHealth, DATABASE_FAULT_OBSERVER, SettingsService],
 })
 export class DatabaseModule {}

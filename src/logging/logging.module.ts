@@ -1,7 +1,9 @@
-import { Module, RequestMethod } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
-import pino from 'pino';
+import { Global, Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { PinoNestLogger } from './pino-nest-logger.js';
+import { requestLogContext } from './request-log-context.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 
 /**
@@ -44,28 +46,44 @@ function serializeResponse(response: { statusCode?: number }) {
   return { statusCode: response.statusCode };
 }
 
-/** Structured JSON logs (pino) with the Fastify request id on every line of a request. */
+export const PINO_ROOT = Symbol('PINO_ROOT');
+
+type RawRequest = IncomingMessage & { id?: unknown; allLogs?: Logger[] };
+
+/** Structured JSON logs (pino) with the request id on every line of a request. */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: PINO_ROOT,
       inject: [appConfig.KEY],
-      useFactory: (app: AppConfig) => {
-        const options = {
-          level: app.logLevel,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // Fastify's request id (x-request-id), copied onto the raw request by middie.
-          genReqId: (request: IncomingMessage & { id?: string }) => request.id ?? 'unknown',
-          customAttributeKeys: { reqId: 'requestId' },
-          quietReqLogger: true,
-          serializers: { req: serializeRequest, res: serializeResponse, err: pino.stdSerializers.err },
-        };
-        return {
-          // nestjs-pino's default route pattern matches nothing under this Fastify adapter.
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-          pinoHttp: app.logFile ? [options, pino.destination({ dest: app.logFile, sync: true, mkdir: true })] : options,
-        };
+      useFactory: (app: AppConfig): Logger => {
+        const options = { level: app.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+        return app.logFile ? pino(options, pino.destination({ dest: app.logFile, sync: true, mkdir: true })) : pino(options);
       },
-    }),
+    },
+    { provide: PinoNestLogger, inject: [PINO_ROOT], useFactory: (root: Logger) => new PinoNestLogger(root) },
   ],
+  exports: [PINO_ROOT, PinoNestLogger],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  constructor(@Inject(PINO_ROOT) private readonly root: Logger) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    const logRequests = pinoHttp({
+      logger: this.root,
+      // The id the HTTP adapter gave the request (x-request-id when valid), copied onto the raw request.
+      genReqId: (request: RawRequest) => (typeof request.id === 'string' ? request.id : 'unknown'),
+      customAttributeKeys: { reqId: 'requestId' },
+      quietReqLogger: true,
+      serializers: { req: serializeRequest, res: serializeResponse, err: pino.stdSerializers.err },
+    });
+    const bindRequestLogger = (request: RawRequest, _response: ServerResponse, next: () => void) => {
+      // pino-http leaves a `log` another layer put on the request alone; its own is the last of allLogs.
+      const log = request.allLogs?.at(-1);
+      if (log) requestLogContext.run(log, next);
+      else next();
+    };
+    consumer.apply(logRequests, bindRequestLogger).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

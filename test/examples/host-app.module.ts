@@ -8,7 +8,7 @@ import {
   type AccessTokenClaims,
   type UserRecord,
   type UserStore,
-} from '../../src/index.js';
+} from 'refresh-token-service';
 
 /** The host's own users, bound to USER_STORE in place of the built-in table. */
 @Injectable()

@@ -26,8 +26,11 @@ class CleaningApiClient extends ApiClient {
  * The e2e specs' TestApp against an already running deployment (E2E_BASE_URL with
  * E2E_ADMIN_API_KEY): black-box specs only, as nothing in the process can be reached.
  */
-export function remoteTestApp(baseUrl: string, adminKey: string): TestApp {
+export async function remoteTestApp(baseUrl: string, adminKey: string, issuer?: string): Promise<TestApp> {
   const api = new CleaningApiClient(baseUrl.replace(/\/+$/, ''), adminKey);
+  // E2E_ISSUER names the deployment's ISSUER; otherwise its metadata document says it.
+  const published = issuer ?? (await api.get('/.well-known/oauth-authorization-server')).body?.issuer;
+  if (typeof published !== 'string') throw new Error(`Cannot tell the issuer of ${api.baseUrl}: set E2E_ISSUER`);
   const unreachable = new Proxy({} as NestFastifyApplication, {
     get: () => {
       throw new Error('This spec needs the app in-process; it cannot run against E2E_BASE_URL');
@@ -36,6 +39,7 @@ export function remoteTestApp(baseUrl: string, adminKey: string): TestApp {
   return {
     app: unreachable,
     baseUrl: api.baseUrl,
+    issuer: published,
     adminKey,
     dataDir: '',
     env: {},

@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { ConsoleLogger, type Type } from '@nestjs/common';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { PinoNestLogger } from '../../src/logging/pino-nest-logger.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
+import { readAppConfig } from '../../src/config/app.config.js';
+import { configureAuthHost } from '../../src/host-setup.js';
 import { ApiClient } from './api-client.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres-database.js';
 import { remoteTestApp } from './remote-test-app.js';
@@ -16,6 +19,8 @@ import { remoteTestApp } from './remote-test-app.js';
 export interface TestApp {
   app: NestFastifyApplication;
   baseUrl: string;
+  /** The `iss` of its tokens and the metadata's issuer (ISSUER, by default http://localhost:$PORT). */
+  issuer: string;
   adminKey: string;
   dataDir: string;
   env: Record<string, string>;
@@ -31,6 +36,8 @@ export interface TestAppOptions {
   port?: number;
   /** The root module to boot instead of AppModule (a host application's, for example). */
   module?: Type<unknown>;
+  /** The HTTP adapter: Fastify (the standalone server's, with its full setup) or Express (a host app's, with configureAuthHost()). */
+  adapter?: 'fastify' | 'express';
   /** Another app of the same deployment: same storage (SQLite folder or PostgreSQL database) and secrets. */
   sharing?: TestApp;
   /**
@@ -56,7 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // npm run test:e2e:remote: the black-box specs against a running deployment.
   if (process.env.E2E_BASE_URL) {
     if (options.env || options.override) throw new Error('A spec that configures its app cannot run against E2E_BASE_URL');
-    return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '');
+    return remoteTestApp(process.env.E2E_BASE_URL, process.env.E2E_ADMIN_API_KEY ?? '', process.env.E2E_ISSUER);
   }
   if (options.expects) options = { ...options, env: { ...options.expects, ...options.env } };
   const shared = options.sharing;
@@ -86,21 +93,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   Object.assign(process.env, env);
   for (const key of unset) delete process.env[key];
   try {
+    const issuer = readAppConfig(process.env).issuer;
     let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
     if (options.override) builder = options.override(builder);
     const moduleRef = await builder.compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), {
-      logger: new ConsoleLogger({ logLevels: ['error', 'warn'] }),
-    });
+    const logger = new ConsoleLogger({ logLevels: ['error', 'warn'] });
+    const app =
+      options.adapter === 'express'
+        ? (moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), { logger }) as unknown as NestFastifyApplication)
+        : moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), { logger });
     // A host application's own module brings its own logger.
-    if (!options.module) app.useLogger(app.get(PinoLogger));
-    await configureApp(app);
+    if (!options.module) app.useLogger(app.get(PinoNestLogger));
+    if (options.adapter === 'express') configureAuthHost(app);
+    else await configureApp(app);
     await app.listen(options.port ?? 0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const baseUrl = `http://127.0.0.1:${address.port}`;
     return {
       app,
       baseUrl,
+      issuer,
       adminKey: env.ADMIN_API_KEY!,
       dataDir,
       env,

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+import { AUTH_ROUTE_PREFIX } from '../auth-module.options.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import { SigningKeyService } from './signing-key.service.js';
 
@@ -8,6 +9,7 @@ export class WellKnownController {
   constructor(
     private readonly keys: SigningKeyService,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Optional() @Inject(AUTH_ROUTE_PREFIX) private readonly routePrefix?: string,
   ) {}
 
   @Get('jwks.json')
@@ -20,12 +22,14 @@ export class WellKnownController {
   @Header('Cache-Control', 'public, max-age=300')
   metadata() {
     const issuer = this.app.issuer;
+    // In a host app the module's routes sit under its prefix.
+    const base = this.routePrefix ? `${issuer}/${this.routePrefix.replace(/^\/+|\/+$/g, '')}` : issuer;
     return {
       issuer,
-      token_endpoint: `${issuer}/oauth/token`,
-      revocation_endpoint: `${issuer}/oauth/revoke`,
-      introspection_endpoint: `${issuer}/oauth/introspect`,
-      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      token_endpoint: `${base}/oauth/token`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      introspection_endpoint: `${base}/oauth/introspect`,
+      jwks_uri: `${base}/.well-known/jwks.json`,
       grant_types_supported: ['refresh_token'],
       response_types_supported: [],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

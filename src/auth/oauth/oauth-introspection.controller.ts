@@ -4,9 +4,11 @@ import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limi
 import { IntrospectionCallerGuard, Introspector } from './introspection-caller.guard.js';
 import { TokenIntrospectionService, type IntrospectionCaller } from './token-introspection.service.js';
 import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
+import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** RFC 7662 token introspection. */
 @Controller('oauth')
+@OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
 export class OAuthIntrospectionController {
   constructor(private readonly introspection: TokenIntrospectionService) {}

@@ -5,9 +5,11 @@ import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limi
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
 import { OAuthRevocationService } from './oauth-revocation.service.js';
 import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
+import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** RFC 7009 token revocation. */
 @Controller('oauth')
+@OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
 export class OAuthRevocationController {
   constructor(private readonly revocation: OAuthRevocationService) {}

@@ -7,9 +7,11 @@ import { requestContext } from '../request-context.js';
 import { TokenService } from '../token.service.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
 import { TokenRequestPipe, type RefreshTokenGrant } from './token-request.pipe.js';
+import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** The OAuth 2.0 token endpoint, refresh_token grant (RFC 6749 §6). */
 @Controller('oauth')
+@OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
 export class OAuthTokenController {
   constructor(private readonly tokens: TokenService) {}

@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ACCESS_COOKIE, REFRESH_COOKIE, type CredentialsRequest } from './refresh-credentials.js';
 import { OriginPolicy } from './origin-policy.js';
+import { parseCookieHeader } from './set-cookie.js';
 
 /**
  * Cookie mode: takes `refresh_token` (and `access_token`) from the cookies, after the
@@ -13,7 +14,8 @@ export class CookieCredentialsGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<CredentialsRequest>();
-    const cookies = request.cookies ?? {};
+    // @fastify/cookie (or Express's cookie-parser) parsed them already; otherwise read the header.
+    const cookies = request.cookies ?? parseCookieHeader(request.headers.cookie);
     const refreshToken = cookies[REFRESH_COOKIE];
     if (!refreshToken) return true;
     this.origins.assertAllowed(request);

@@ -9,6 +9,7 @@ import { PublicRefreshService } from './public-refresh.service.js';
 import { PresentedCredentials, type RefreshCredentials } from './refresh-credentials.js';
 import { LogoutBodyDto, RefreshBodyDto } from './refresh.dto.js';
 import { TokenCookies } from './token-cookies.js';
+import { NoStoreApi } from '../../common/http/all-exceptions.filter.js';
 
 /**
  * The cookie-or-body endpoints for public clients. `/api/jwt/refresh` is the
@@ -16,6 +17,7 @@ import { TokenCookies } from './token-cookies.js';
  * the rate limit counts per IP (the client is only known from the token).
  */
 @Controller('api')
+@NoStoreApi()
 @RateLimit('token')
 @UseGuards(RateLimitGuard, CookieCredentialsGuard, BodyCredentialsGuard)
 export class RefreshController {

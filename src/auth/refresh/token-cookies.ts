@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
 import { Clock } from '../../common/clock.js';
 import { cookieConfig, type CookieConfig } from '../../config/cookie.config.js';
 import type { IssuedTokens } from '../token.service.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './refresh-credentials.js';
+import { serializeSetCookie } from './set-cookie.js';
+
+/** `header()` means the same on a Fastify reply and an Express response. */
+export interface CookieReply {
+  header(name: string, value: string | string[]): unknown;
+}
 
 /** The cookie-mode answer: what a page script may read. */
 export interface CookieModeBody {
@@ -23,10 +28,12 @@ export class TokenCookies {
   ) {}
 
   /** Sets both cookies and returns the cookie-mode body. */
-  answer(reply: FastifyReply, issued: IssuedTokens): CookieModeBody {
+  answer(reply: CookieReply, issued: IssuedTokens): CookieModeBody {
     const refreshMaxAge = Math.max(0, Math.floor((issued.refreshTokenExpiresAt - this.clock.now()) / 1000));
-    reply.setCookie(ACCESS_COOKIE, issued.accessToken, { ...this.attributes('/'), maxAge: issued.expiresIn });
-    reply.setCookie(REFRESH_COOKIE, issued.refreshToken, { ...this.attributes(this.config.refreshPath), maxAge: refreshMaxAge });
+    reply.header('set-cookie', [
+      serializeSetCookie(ACCESS_COOKIE, issued.accessToken, { ...this.attributes('/'), maxAge: issued.expiresIn }),
+      serializeSetCookie(REFRESH_COOKIE, issued.refreshToken, { ...this.attributes(this.config.refreshPath), maxAge: refreshMaxAge }),
+    ]);
     return {
       token: issued.accessToken,
       refreshTokenId: issued.familyId,
@@ -36,10 +43,13 @@ export class TokenCookies {
   }
 
   /** Expires both cookies with the same Path and Domain they were set with. */
-  clear(reply: FastifyReply): void {
-    for (const [name, path] of [[ACCESS_COOKIE, '/'], [REFRESH_COOKIE, this.config.refreshPath]] as const) {
-      reply.setCookie(name, '', { ...this.attributes(path), maxAge: 0, expires: new Date(0) });
-    }
+  clear(reply: CookieReply): void {
+    reply.header(
+      'set-cookie',
+      ([[ACCESS_COOKIE, '/'], [REFRESH_COOKIE, this.config.refreshPath]] as const).map(([name, path]) =>
+        serializeSetCookie(name, '', { ...this.attributes(path), maxAge: 0, expires: new Date(0) }),
+      ),
+    );
   }
 
   private attributes(path: string) {
@@ -47,7 +57,7 @@ export class TokenCookies {
       path,
       httpOnly: true,
       secure: this.config.secure,
-      sameSite: this.config.sameSite.toLowerCase() as 'strict' | 'lax' | 'none',
+      sameSite: this.config.sameSite,
       ...(this.config.domain ? { domain: this.config.domain } : {}),
     };
   }

@@ -1,7 +1,11 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Catch, Inject, Logger, Optional, UseFilters, applyDecorators, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { DatabaseFaultCause } from '../../database/database-fault.js';
-import { toErrorResponse } from './error-response.js';
+import { errorContext, routeOf, sendErrorResponse } from './error-reply.js';
+import { toErrorResponse, type ErrorShape } from './error-response.js';
+import { NO_STORE_HEADERS, NoStore } from './no-store.js';
+
+/** Fastify's route config key (`@RouteConfig()`), read here without importing the Fastify platform. */
+export const ROUTE_CONFIG_METADATA = '__fastify_route_config__';
 
 /** Told about every request answered 503 because of the database (metrics and readiness). */
 export interface DatabaseFaultObserver {
@@ -9,25 +13,47 @@ export interface DatabaseFaultObserver {
   faultAnswered(cause: DatabaseFaultCause): void;
 }
 
-/** The one place errors become HTTP answers. */
+/** Injection token of the DatabaseFaultObserver (DatabaseModule provides it; optional for every filter). */
+export const DATABASE_FAULT_OBSERVER = Symbol('DATABASE_FAULT_OBSERVER');
+
+/**
+ * The one place errors become HTTP answers, `{error, message}`. Controllers with an answer
+ * shape of their own (the OAuth endpoints) carry a subclass of this filter; an error raised
+ * before their handler runs (a body Fastify cannot parse) reaches the global one, which then
+ * follows the shape the matched route declares in its config.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  protected readonly logger: Logger = new Logger('HTTP');
+  /** The shape this filter always answers in; unset: the one the matched route declares. */
+  protected readonly shape?: ErrorShape;
+  /** Errors carry no-store too (token endpoints). */
+  protected readonly noStore: boolean = false;
 
-  constructor(private readonly databaseFaults?: DatabaseFaultObserver) {}
+  constructor(@Optional() @Inject(DATABASE_FAULT_OBSERVER) private readonly databaseFaults?: DatabaseFaultObserver) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const response = toErrorResponse(exception, request.url.split('?')[0]!, String(request.id), this.databaseFaults?.retryAfterSeconds);
+    const { request, reply, requestId } = errorContext(host);
+    const shape = this.shape ?? (request.routeOptions?.config?.errorShape === 'oauth' ? 'oauth' : 'api');
+    const response = toErrorResponse(exception, shape, requestId, this.databaseFaults?.retryAfterSeconds);
     if (response.fault) {
-      this.logger.error(`Unhandled error on ${request.method} ${request.routeOptions?.url ?? 'unknown route'} [${request.id}]`, (exception as Error)?.stack);
+      this.logger.error(`Unhandled error on ${request.method} ${routeOf(request)} [${requestId}]`, (exception as Error)?.stack);
     }
     if (response.databaseFault) {
-      this.logger.warn(`Database ${response.databaseFault} on ${request.method} ${request.routeOptions?.url ?? 'unknown route'} [${request.id}]: ${(exception as Error)?.message}`);
+      this.logger.warn(`Database ${response.databaseFault} on ${request.method} ${routeOf(request)} [${requestId}]: ${(exception as Error)?.message}`);
       this.databaseFaults?.faultAnswered(response.databaseFault);
     }
-    reply.status(response.status).headers(response.headers).send(response.body);
+    sendErrorResponse(reply, response, shape === 'oauth' || this.noStore ? NO_STORE_HEADERS : {});
   }
+}
+
+/** `{error, message}` with no-store on every answer, errors included. */
+@Catch()
+export class NoStoreApiExceptionFilter extends AllExceptionsFilter {
+  protected override readonly noStore = true;
+}
+
+/** `{error, message}` answers with no-store on every answer, errors included (the token endpoints outside OAuth). */
+export function NoStoreApi(): ClassDecorator {
+  return applyDecorators(UseFilters(NoStoreApiExceptionFilter), NoStore());
 }

@@ -44,16 +44,22 @@ interface ErrorLike {
 }
 
 /**
- * Turns any error into the answer the contract promises: RFC 6749 §5.2 bodies on
- * /oauth/*, `{error, message}` elsewhere, and a generic 500 with the request id for
- * anything we did not expect.
+ * `oauth`: RFC 6749 §5.2 bodies, chosen by the OAuth controllers (their own filter, see
+ * src/auth/oauth/oauth-exception.filter.ts), never by the URL, so a route prefix changes nothing.
+ * `api`: `{error, message}`, everywhere else.
  */
-export function toErrorResponse(error: unknown, path: string, requestId: string, retryAfter?: number): ErrorResponse {
+export type ErrorShape = 'oauth' | 'api';
+
+/**
+ * Turns any error into the answer the contract promises: the body of the given shape, and a
+ * generic 500 with the request id for anything we did not expect.
+ */
+export function toErrorResponse(error: unknown, shape: ErrorShape, requestId: string, retryAfter?: number): ErrorResponse {
   // A deliberate 503 (readiness: which dependency is down, or shutting down) keeps its status and body.
   if (error instanceof ServiceUnavailableException) {
     return { status: 503, body: error.getResponse() as Record<string, unknown>, headers: {}, fault: false };
   }
-  const oauth = path.startsWith('/oauth/');
+  const oauth = shape === 'oauth';
   const fault = asDatabaseFault(error, retryAfter);
   const { code, message, status, headers } = classify(fault?.error ?? error, oauth);
   if (status >= 500 && code !== 'temporarily_unavailable') {

@@ -1,0 +1,6 @@
+// The package's `./migrations` entry: a host with its own TypeORM DataSource runs these in its
+// own migration set, and lists the entities beside its own (README, "A host's own database").
+export { ENTITIES as AUTH_ENTITIES, MIGRATIONS as AUTH_MIGRATIONS } from './database/data-source-options.js';
+export { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
+export { Webhooks1764000000400 } from './database/migrations/1764000000400-Webhooks.js';
+export { RefreshTokenSuccessorIndex1764000000700 } from './database/migrations/1764000000700-RefreshTokenSuccessorIndex.js';
