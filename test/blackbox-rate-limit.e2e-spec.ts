@@ -60,13 +60,19 @@ describe('Black-box: rate limits', () => {
     expect((await login(t.api, other, client)).refreshToken).toEqual(expect.any(String));
   });
 
-  it(`limits one client at the token endpoint to ${REFRESH_PER_CLIENT} requests per window, in the RFC 6749 error shape`, async () => {
-    const named = randomUUID();
+  it(`limits one client at the token endpoint to ${REFRESH_PER_CLIENT} authenticated requests per window, in the RFC 6749 error shape`, async () => {
+    // The per-client limit counts requests the client authenticated (a public client by its
+    // client_id); naming an unknown client counts against the caller's IP only (SPEC §5).
+    const [limited, other] = [await createClient(t.api, { public: true }), await createClient(t.api, { public: true })];
     const attempt = (clientId: string) => t.api.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'not-a-token', client_id: clientId } });
-    for (let i = 0; i < REFRESH_PER_CLIENT; i++) expect((await attempt(named)).status).not.toBe(429);
-    expect429(await attempt(named), 'oauth');
+    for (let i = 0; i < REFRESH_PER_CLIENT; i++) {
+      const response = await attempt(limited.clientId);
+      expect({ status: response.status, error: response.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
+    }
+    expect429(await attempt(limited.clientId), 'oauth');
     // Another client is still served (the per-IP budget is not spent yet).
-    expect((await attempt(randomUUID())).status).toBe(401);
+    const served = await attempt(other.clientId);
+    expect({ status: served.status, error: served.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
   });
 
   describe(`once the caller has spent its per-IP budget (${REFRESH_PER_IP}) on the token endpoints`, () => {

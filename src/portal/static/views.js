@@ -83,7 +83,8 @@ export function renderDeliveries(deliveries, actions, append = false) {
         el('td', { text: utc(delivery.createdAt) }),
         el('td', { className: 'event', text: delivery.eventType }),
         el('td', { className: `status status-${delivery.status}`, text: delivery.status }),
-        el('td', { className: 'attempts', text: delivery.attempts }),
+        // Every attempt ever made, resends included, as the detail lists them.
+        el('td', { className: 'attempts', text: delivery.attemptLog.length }),
         el('td', { className: 'answer', text: answer.length > 300 ? `${answer.slice(0, 300)}…` : answer }),
         el('td', {}, [el('div', { className: 'actions' }, actions(delivery))]),
       ]),
