@@ -145,17 +145,19 @@ describe('operations: health, metrics and OpenAPI', () => {
     expect(html.text).toContain('swagger');
   });
 
-  it('documents request bodies and errors', async () => {
+  it('documents request bodies, errors, a summary and a description of every operation', async () => {
     const { body } = await t.api.get('/docs-json');
+    const schemaOf = (schema: { $ref?: string }) => (schema.$ref ? body.components.schemas[schema.$ref.split('/').pop()!] : schema);
     const token = body.paths['/oauth/token'].post;
-    expect(token.requestBody.content['application/x-www-form-urlencoded'].schema.required).toEqual(['grant_type', 'refresh_token']);
+    expect(schemaOf(token.requestBody.content['application/x-www-form-urlencoded'].schema).required).toEqual(['grant_type', 'refresh_token']);
+    expect(schemaOf(token.requestBody.content['application/json'].schema).required).toEqual(['grant_type', 'refresh_token']);
     expect(token.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/OAuthError');
     const login = body.paths['/api/auth/login'].post;
     const loginSchema = body.components.schemas[login.requestBody.content['application/json'].schema.$ref.split('/').pop()];
     expect(loginSchema.required).toEqual(expect.arrayContaining(['loginId', 'password', 'clientId']));
     expect(loginSchema.properties.cookies.type).toBe('boolean');
     expect(login.responses['401']).toBeDefined();
-    expect(token.responses['200'].content['application/json'].schema.required).toContain('refresh_token');
+    expect(schemaOf(token.responses['200'].content['application/json'].schema).required).toContain('refresh_token');
     const list = body.paths['/api/admin/clients'].get;
     expect(list.parameters).toEqual(
       expect.arrayContaining([
@@ -163,8 +165,13 @@ describe('operations: health, metrics and OpenAPI', () => {
         expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
       ]),
     );
-    for (const item of Object.values(body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
-      for (const operation of Object.values(item)) expect(operation.responses['500']).toBeDefined();
+    type Operation = { summary?: string; description?: string; responses: Record<string, unknown> };
+    for (const item of Object.values(body.paths as Record<string, Record<string, Operation>>)) {
+      for (const operation of Object.values(item)) {
+        expect(operation.responses['500']).toBeDefined();
+        expect(operation.summary).toEqual(expect.any(String));
+        expect(operation.description).toEqual(expect.any(String));
+      }
     }
   });
 

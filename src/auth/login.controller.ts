@@ -1,4 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors.js';
+import { CookieModeTokenDto, TokenPairDto } from './dto/token-answers.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { parseBasicCredentials } from './oauth/basic-credentials.js';
@@ -9,6 +12,8 @@ import { TokenCookies } from './refresh/token-cookies.js';
 import { requestContext } from './request-context.js';
 import { NoStoreApi } from '../common/http/all-exceptions.filter.js';
 
+@ApiTags('auth')
+@ApiErrors(429, 503)
 @Controller('api/auth')
 @NoStoreApi()
 export class LoginController {
@@ -18,6 +23,23 @@ export class LoginController {
   ) {}
 
   @Post('login')
+  @ApiOperation({
+    summary: 'Log in: the first token pair',
+    description:
+      'Checks the user’s credentials and starts a refresh-token family for the client. A confidential client also authenticates, by `clientSecret` or client_secret_basic. With `cookies: true` (public clients only) it answers like a cookie-mode refresh. Emits token.issued.',
+  })
+  @ApiBasicAuth('client-basic')
+  @ApiExtraModels(TokenPairDto, CookieModeTokenDto)
+  @ApiOkResponse({
+    description: 'Body mode: both tokens. Cookie mode: the access token, with the refresh_token and access_token cookies set (HttpOnly)',
+    schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
+  })
+  @ApiErrors(
+    [400, 'Malformed request, or cookies requested by a confidential client'],
+    [401, 'Wrong credentials (the same answer whether the user exists or not), or a failed client authentication'],
+    [403, 'Cookie mode from a cross-site origin (Origin check)'],
+    415,
+  )
   @HttpCode(200)
   @RateLimit('login')
   @UseGuards(RateLimitGuard, CookieLoginOriginGuard)

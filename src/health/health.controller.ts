@@ -1,5 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors.js';
+import { HealthCheckDto } from './health.dto.js';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { DatabaseHealth } from '../database/database-health.js';
@@ -18,6 +20,7 @@ function describes(storage: ThrottlerStorage): storage is ThrottlerStorage & Des
  * each process keeps limiting in memory.
  */
 @ApiTags('operations')
+@ApiErrors()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -30,16 +33,18 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness with database and write checks (alias of /health/ready)' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or writes fail' })
+  @ApiOperation({ summary: 'Readiness (alias of /health/ready)', description: 'The same checks as /health/ready: the database answers, writes succeed, and the rate-limit storage (Redis away is degraded, not down).' })
+  @ApiOkResponse({ type: HealthCheckDto })
+  @ApiServiceUnavailableResponse({ type: HealthCheckDto, description: 'The database does not answer, or writes fail' })
   check() {
     return this.ready();
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: 200 when the database answers and writes succeed, else 503' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or writes fail' })
+  @ApiOperation({ summary: 'Readiness', description: '200 when the database answers and writes succeed, else 503 naming the failed check. The rate-limit storage is reported too: Redis away is `degraded`, not down.' })
+  @ApiOkResponse({ type: HealthCheckDto })
+  @ApiServiceUnavailableResponse({ type: HealthCheckDto, description: 'The database does not answer, or writes fail' })
   ready() {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(DATABASE_CHECK_TIMEOUT_MS),
@@ -50,7 +55,8 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: 200 while the process serves requests' })
+  @ApiOperation({ summary: 'Liveness', description: '200 while the process serves requests, whatever the state of the database.' })
+  @ApiOkResponse({ type: HealthCheckDto })
   live() {
     return this.health.check([]);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors.js';
 import type { FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -17,11 +18,14 @@ export class MetricsController {
 
   @Get()
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics; Bearer METRICS_TOKEN when that is set' })
-  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'Refreshes by outcome, reuse detections, grace replays, webhook attempts by outcome, delivery latency, pending deliveries, rate-limit storage. Bearer METRICS_TOKEN when that is set.',
+  })
+  @ApiBearerAuth('metrics-token')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the request does not carry it' })
+  @ApiErrors([401, 'METRICS_TOKEN is set and the request does not carry it'])
   async scrape(@Req() request: FastifyRequest): Promise<string> {
     this.authorize(request);
     return this.metrics.render();

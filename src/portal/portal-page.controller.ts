@@ -1,4 +1,6 @@
 import { Controller, Get, Header, NotFoundException, Param, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,6 +36,8 @@ function asset(file: string): Asset {
  * (`..`, `constructor`, anything) is a 404, and no path from the URL ever reaches the file
  * system. Chart.js is served from its npm package, so the page makes no external request.
  */
+@ApiTags('portal')
+@ApiErrors()
 @Controller('portal')
 export class PortalPageController {
   private readonly assets = new Map<string, Asset>([
@@ -43,6 +47,9 @@ export class PortalPageController {
   private readonly page = asset(join(STATIC_DIR, 'index.html'));
 
   @Get()
+  @ApiOperation({ summary: 'The integrator portal page', description: 'Static HTML under a strict Content-Security-Policy; the page talks to /portal/api.' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page', schema: { type: 'string' } })
   @Header('content-security-policy', PORTAL_CSP)
   @Header('cache-control', 'no-cache')
   @Header('x-content-type-options', 'nosniff')
@@ -52,6 +59,10 @@ export class PortalPageController {
   }
 
   @Get(':file')
+  @ApiOperation({ summary: 'A portal asset', description: 'One of a fixed list of scripts and styles; any other name is a 404.' })
+  @ApiProduces('text/javascript', 'text/css')
+  @ApiOkResponse({ description: 'The file', schema: { type: 'string' } })
+  @ApiErrors([404, 'No such portal file'])
   @Header('content-security-policy', PORTAL_CSP)
   @Header('cache-control', 'no-cache')
   @Header('x-content-type-options', 'nosniff')

@@ -1,9 +1,14 @@
 import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/http/api-errors.js';
+import { AuthorizationServerMetadataDto, JwksDto } from './well-known.dto.js';
 import { AUTH_ROUTE_PREFIX } from '../auth-module.options.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import { SigningKeyService } from './signing-key.service.js';
 
 /** Discovery documents: the JWKS and RFC 8414 metadata. */
+@ApiTags('discovery')
+@ApiErrors()
 @Controller('.well-known')
 export class WellKnownController {
   constructor(
@@ -13,12 +18,17 @@ export class WellKnownController {
   ) {}
 
   @Get('jwks.json')
+  @ApiOperation({ summary: 'The JSON Web Key Set', description: 'Every public key whose tokens may still be valid; a revoked key is gone at once. Cache-Control: public, max-age=300.' })
+  @ApiOkResponse({ type: JwksDto })
+  @ApiErrors(503)
   @Header('Cache-Control', 'public, max-age=300')
   async jwks() {
     return { keys: await this.keys.publishedKeys() };
   }
 
   @Get('oauth-authorization-server')
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)', description: 'Issuer, token, revocation, introspection and JWKS endpoints, grant types and client authentication methods. There is no authorization endpoint and no OpenID configuration.' })
+  @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   @Header('Cache-Control', 'public, max-age=300')
   metadata() {
     const issuer = this.app.issuer;

@@ -1,4 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { IntrospectionResponseDto, TokenParamsForm } from './dto/oauth.dto.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
 import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { IntrospectionCallerGuard, Introspector } from './introspection-caller.guard.js';
@@ -7,6 +10,17 @@ import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
 import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** RFC 7662 token introspection. */
+@ApiTags('oauth')
+@ApiBasicAuth('client-basic')
+@ApiBearerAuth('admin-key')
+@ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+@ApiOAuthErrors(
+  [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
+  [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
+  [415, 'Neither form-urlencoded nor JSON'],
+  429,
+  [503, 'temporarily_unavailable: the database cannot be reached'],
+)
 @Controller('oauth')
 @OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
@@ -14,6 +28,13 @@ export class OAuthIntrospectionController {
   constructor(private readonly introspection: TokenIntrospectionService) {}
 
   @Post('introspect')
+  @ApiOperation({
+    summary: 'Introspect a token (RFC 7662)',
+    description:
+      'Callable by the issuing client or with the admin key. `{"active": false}` for anything not active or not the caller’s; for an active refresh or access token its scope, client, subject, times, issuer, audience and type.',
+  })
+  @ApiBody({ type: TokenParamsForm })
+  @ApiOkResponse({ type: IntrospectionResponseDto })
   @HttpCode(200)
   @RateLimit('token')
   @UseGuards(RateLimitGuard, IntrospectionCallerGuard, ClientRateLimitGuard)

@@ -1,4 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { RevocationResponseDto, TokenParamsForm } from './dto/oauth.dto.js';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
 import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
@@ -8,6 +11,16 @@ import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
 import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** RFC 7009 token revocation. */
+@ApiTags('oauth')
+@ApiBasicAuth('client-basic')
+@ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+@ApiOAuthErrors(
+  [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
+  [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
+  [415, 'Neither form-urlencoded nor JSON'],
+  429,
+  [503, 'temporarily_unavailable: the database cannot be reached'],
+)
 @Controller('oauth')
 @OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
@@ -15,6 +28,13 @@ export class OAuthRevocationController {
   constructor(private readonly revocation: OAuthRevocationService) {}
 
   @Post('revoke')
+  @ApiOperation({
+    summary: 'Revoke a token (RFC 7009)',
+    description:
+      'Revokes the whole family of a refresh token. Answers 200 for unknown tokens and for another client’s token, which it leaves untouched; access tokens already issued stay valid until they expire.',
+  })
+  @ApiBody({ type: TokenParamsForm })
+  @ApiOkResponse({ type: RevocationResponseDto, description: 'An empty object' })
   @HttpCode(200)
   @RateLimit('token')
   @UseGuards(RateLimitGuard, OAuthClientGuard, ClientRateLimitGuard)

@@ -1,4 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { OAuthTokenResponseDto, TokenRequestForm } from './dto/oauth.dto.js';
 import type { FastifyRequest } from 'fastify';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
@@ -10,6 +13,16 @@ import { TokenRequestPipe, type RefreshTokenGrant } from './token-request.pipe.j
 import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** The OAuth 2.0 token endpoint, refresh_token grant (RFC 6749 §6). */
+@ApiTags('oauth')
+@ApiBasicAuth('client-basic')
+@ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+@ApiOAuthErrors(
+  [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
+  [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
+  [415, 'Neither form-urlencoded nor JSON'],
+  429,
+  [503, 'temporarily_unavailable: the database cannot be reached'],
+)
 @Controller('oauth')
 @OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
@@ -17,6 +30,14 @@ export class OAuthTokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post('token')
+  @ApiOperation({
+    summary: 'Refresh tokens (RFC 6749 §6)',
+    description:
+      'The refresh_token grant: consumes the refresh token and returns its successor with a new access token. Client authentication by client_secret_basic, client_secret_post, or client_id alone for public clients. A narrower `scope` applies to the new access token only.',
+  })
+  @ApiBody({ type: TokenRequestForm })
+  @ApiOkResponse({ type: OAuthTokenResponseDto, description: 'With Cache-Control: no-store and Pragma: no-cache' })
+  @ApiOAuthErrors([400, 'invalid_request, invalid_grant (unknown, expired, revoked, reused or another client’s token), unsupported_grant_type or invalid_scope'])
   @HttpCode(200)
   @RateLimit('token')
   @UseGuards(RateLimitGuard, OAuthClientGuard, ClientRateLimitGuard)

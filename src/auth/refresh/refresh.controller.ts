@@ -1,4 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/http/api-errors.js';
+import { CookieModeTokenDto, LoggedOutDto, TokenPairDto } from '../dto/token-answers.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
@@ -16,6 +19,16 @@ import { NoStoreApi } from '../../common/http/all-exceptions.filter.js';
  * FusionAuth-compatible alias of `/api/auth/refresh`. The guard order makes the cookie win;
  * the rate limit counts per IP (the client is only known from the token).
  */
+@ApiTags('auth')
+@ApiCookieAuth('refresh-cookie')
+@ApiErrors(
+  [400, 'No token given, or a malformed request'],
+  [401, 'Invalid, expired, revoked or reused token (`{"error": "invalid_token"}`, WWW-Authenticate)'],
+  [403, 'Cookie mode from a cross-site origin (Origin check)'],
+  415,
+  429,
+  503,
+)
 @Controller('api')
 @NoStoreApi()
 @RateLimit('token')
@@ -28,6 +41,16 @@ export class RefreshController {
   ) {}
 
   @Post(['auth/refresh', 'jwt/refresh'])
+  @ApiOperation({
+    summary: 'Refresh a public client’s tokens (cookie or body)',
+    description:
+      'Consumes the refresh token and returns its successor. Cookie mode (the refresh_token cookie, which wins when both are present) sets both cookies and keeps the refresh token out of the body; body mode answers `{token, refreshToken, refreshTokenId, expiresIn}`. A presented access token must be ours and of the same user. `/api/jwt/refresh` is the FusionAuth-compatible alias. Confidential clients refresh at /oauth/token.',
+  })
+  @ApiExtraModels(TokenPairDto, CookieModeTokenDto)
+  @ApiOkResponse({
+    description: 'Body mode: both tokens. Cookie mode: the access token, with the refresh_token and access_token cookies set (HttpOnly)',
+    schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
+  })
   @HttpCode(200)
   async refresh(
     @PresentedCredentials() credentials: RefreshCredentials,
@@ -41,6 +64,12 @@ export class RefreshController {
   }
 
   @Post('auth/logout')
+  @ApiOperation({
+    summary: 'Log out',
+    description:
+      'Revokes the presented family (`global: true`: every family of the user) and clears both cookies. A dead or unknown token still gets 200 and cleared cookies; a token consumed past its grace window is handled as reuse.',
+  })
+  @ApiOkResponse({ type: LoggedOutDto })
   @HttpCode(200)
   async logout(
     @PresentedCredentials({ optional: true }) credentials: RefreshCredentials | undefined,

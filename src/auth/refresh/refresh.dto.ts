@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MAX_PRESENTED_TOKEN_LENGTH } from './refresh-credentials.js';
 
@@ -6,11 +7,13 @@ import { MAX_PRESENTED_TOKEN_LENGTH } from './refresh-credentials.js';
  * reach the controller through the guards, never from here.
  */
 export class RefreshBodyDto {
+  @ApiPropertyOptional({ maxLength: MAX_PRESENTED_TOKEN_LENGTH, description: 'Body mode; ignored when the refresh_token cookie is present' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_PRESENTED_TOKEN_LENGTH)
   refreshToken?: string;
 
+  @ApiPropertyOptional({ maxLength: MAX_PRESENTED_TOKEN_LENGTH, description: 'An access token of the same user (expiry ignored)' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_PRESENTED_TOKEN_LENGTH)
@@ -18,7 +21,7 @@ export class RefreshBodyDto {
 }
 
 export class LogoutBodyDto extends RefreshBodyDto {
-  /** Revoke every family of the user, not only the presented one. */
+  @ApiPropertyOptional({ description: 'Revoke every family of the user, not only the presented one' })
   @IsOptional()
   @IsBoolean()
   global?: boolean;

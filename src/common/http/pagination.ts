@@ -1,8 +1,10 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** `?limit=&cursor=` of every list endpoint. */
 export class PageQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -10,6 +12,7 @@ export class PageQueryDto {
   @Max(200)
   limit?: number;
 
+  @ApiPropertyOptional({ maxLength: 96, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   // Long enough for every cursor we hand out (a webhook delivery's is about 70 characters).

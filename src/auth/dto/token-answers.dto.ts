@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Body mode of login and refresh: both tokens in the body, no cookie. */
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT access token' })
+  token: string;
+
+  @ApiProperty({ description: 'Opaque refresh token; store it as a secret' })
+  refreshToken: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The family id (`sid` in the access token)' })
+  refreshTokenId: string;
+
+  @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires' })
+  expiresIn: number;
+}
+
+/** Cookie mode of login and refresh: the refresh token travels in an HttpOnly cookie only. */
+export class CookieModeTokenDto {
+  @ApiProperty({ description: 'JWT access token, for in-memory use' })
+  token: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The family id (`sid` in the access token)' })
+  refreshTokenId: string;
+
+  @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires' })
+  expiresIn: number;
+
+  @ApiPropertyOptional({ description: 'Only with COOKIE_BODY_TOKENS=true' })
+  refreshToken?: string;
+}
+
+export class LoggedOutDto {
+  @ApiProperty({ enum: [true] })
+  loggedOut: true;
+}
+
+/** The claims `GET /api/me` echoes. */
+export class MeDto {
+  @ApiProperty({ description: 'The user id' })
+  sub: string;
+
+  @ApiProperty({ type: [String] })
+  roles: string[];
+
+  @ApiProperty({
+    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }],
+    description: 'An array in the default profile; one space-delimited string with ACCESS_TOKEN_PROFILE=rfc9068',
+  })
+  scope: string[] | string;
+
+  @ApiProperty()
+  clientId: string;
+}
