@@ -31,7 +31,8 @@ export class LoginController {
   @ApiBasicAuth('client-basic')
   @ApiExtraModels(TokenPairDto, CookieModeTokenDto)
   @ApiOkResponse({
-    description: 'Body mode: both tokens. Cookie mode: the access token, with the refresh_token and access_token cookies set (HttpOnly)',
+    description:
+      'Body mode: both tokens (TokenPairDto). Cookie mode: the access token (CookieModeTokenDto), with the refresh_token and access_token cookies set, HttpOnly; with COOKIE_BODY_TOKENS=true, the TokenPairDto shape and the cookies.',
     schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
   })
   @ApiErrors(

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 /** Body mode of login and refresh: both tokens in the body, no cookie. */
 export class TokenPairDto {
@@ -15,7 +15,10 @@ export class TokenPairDto {
   expiresIn: number;
 }
 
-/** Cookie mode of login and refresh: the refresh token travels in an HttpOnly cookie only. */
+/**
+ * Cookie mode of login and refresh: the refresh token travels in an HttpOnly cookie only.
+ * With COOKIE_BODY_TOKENS=true the body is the TokenPairDto shape (FusionAuth's example).
+ */
 export class CookieModeTokenDto {
   @ApiProperty({ description: 'JWT access token, for in-memory use' })
   token: string;
@@ -25,9 +28,6 @@ export class CookieModeTokenDto {
 
   @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires' })
   expiresIn: number;
-
-  @ApiPropertyOptional({ description: 'Only with COOKIE_BODY_TOKENS=true' })
-  refreshToken?: string;
 }
 
 export class LoggedOutDto {

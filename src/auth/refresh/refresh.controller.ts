@@ -48,7 +48,8 @@ export class RefreshController {
   })
   @ApiExtraModels(TokenPairDto, CookieModeTokenDto)
   @ApiOkResponse({
-    description: 'Body mode: both tokens. Cookie mode: the access token, with the refresh_token and access_token cookies set (HttpOnly)',
+    description:
+      'Body mode: both tokens (TokenPairDto). Cookie mode: the access token (CookieModeTokenDto), with the refresh_token and access_token cookies set, HttpOnly; with COOKIE_BODY_TOKENS=true, the TokenPairDto shape and the cookies.',
     schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
   })
   @HttpCode(200)

@@ -104,24 +104,13 @@ export class SentAttemptDto extends DeliveryAttemptDto {
   requestHeaders: Record<string, string> | null;
 }
 
-export class WebhookMessageDto {
-  @ApiProperty()
-  type: string;
-
-  @ApiProperty({ format: 'date-time' })
-  timestamp: string;
-
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Ids only, never a token or secret' })
-  data: Record<string, unknown>;
-}
-
 /** One delivery with the body as sent and every attempt with its request headers. */
 export class DeliveryDetailDto extends DeliveryDto {
   @ApiProperty({ type: [SentAttemptDto] })
   declare attemptLog: SentAttemptDto[];
 
-  @ApiProperty({ type: WebhookMessageDto })
-  body: WebhookMessageDto;
+  @ApiProperty({ description: 'The request body exactly as sent: JSON `{type, timestamp, data}` with ids only, never a token or secret' })
+  body: string;
 }
 
 export class TestDeliveryDto {
