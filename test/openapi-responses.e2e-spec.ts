@@ -30,12 +30,12 @@ describe('OpenAPI: real answers match the documented success schemas', () => {
   });
 
   /** The answer against the schema of its status; a status the document does not list is an error too. */
-  function check(key: string, response: ApiResponse): string[] {
+  function check(key: string, response: ApiResponse, expected: 'success' | 'error' = 'success'): string[] {
     const [method, path] = key.split(' ') as [string, string];
     const declared = document.paths[path]?.[method]?.responses;
     if (!declared) return [`${key}: not documented`];
-    const success = Object.keys(declared).filter((status) => status.startsWith('2'));
-    if (!success.includes(String(response.status))) return [`${key}: answered ${response.status} (${response.text.slice(0, 200)}), documented ${success.join(', ')}`];
+    const listed = Object.keys(declared).filter((status) => status.startsWith('2') === (expected === 'success'));
+    if (!listed.includes(String(response.status))) return [`${key}: answered ${response.status} (${response.text.slice(0, 200)}), documented ${listed.join(', ')}`];
     const content = declared[String(response.status)]!.content;
     if (!content) return response.text === '' ? [] : [`${key}: documented without a body, answered ${response.text.slice(0, 100)}`];
     const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
@@ -200,6 +200,53 @@ describe('OpenAPI: real answers match the documented success schemas', () => {
 
     const problems: string[] = [];
     for (const [key, call] of calls) problems.push(...check(key, await call()));
+    expect(problems).toEqual([]);
+  });
+
+  it('declares every error answer as Error or, on /oauth/*, OAuthError', () => {
+    const wrong: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (status.startsWith('2') || path.startsWith('/health')) continue;
+          const expected = path.startsWith('/oauth/') ? '#/components/schemas/OAuthError' : '#/components/schemas/Error';
+          const ref = response.content?.['application/json']?.schema.$ref;
+          if (ref !== expected) wrong.push(`${method} ${path} ${status}: ${ref ?? 'no JSON schema'}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers errors with a status the operation declares, in the declared shape', async () => {
+    const client = await createClient(t.api, { public: false });
+    const unknown = '3c59dc04-8a2e-4a0c-9f5b-0d3b0e7c9a10';
+    const wrongBasic = `Basic ${Buffer.from(`${client.clientId}:wrong`).toString('base64')}`;
+    const errors: [string, () => Promise<ApiResponse>][] = [
+      ['get /api/admin/clients', () => t.api.get('/api/admin/clients')],
+      ['get /api/admin/clients/{id}', () => t.api.get('/api/admin/clients/not-a-uuid', { admin: true })],
+      ['get /api/admin/users/{id}', () => t.api.get(`/api/admin/users/${unknown}`, { admin: true })],
+      ['post /api/admin/users', () => t.api.post('/api/admin/users', { admin: true, json: { loginId: 'x', password: 'short' } })],
+      ['post /api/admin/keys/{kid}/revoke', () => t.api.post('/api/admin/keys/no-such-kid/revoke', { admin: true })],
+      ['post /api/auth/login', () => t.api.post('/api/auth/login', { json: { loginId: 'nobody@example.com', password: 'wrong password', clientId: client.clientId } })],
+      ['post /api/auth/refresh', () => t.api.post('/api/auth/refresh', { json: { refreshToken: 'not-a-token-we-issued' } })],
+      ['post /api/jwt/refresh', () => t.api.post('/api/jwt/refresh', { json: {} })],
+      ['get /api/me', () => t.api.get('/api/me', { headers: { authorization: 'Bearer not.a.jwt' } })],
+      ['post /oauth/token', () => t.api.post('/oauth/token', { form: { grant_type: 'password', client_id: client.clientId } })],
+      ['post /oauth/token', () => t.api.post('/oauth/token', { headers: { authorization: wrongBasic }, form: { grant_type: 'refresh_token', refresh_token: 'x' } })],
+      ['post /oauth/introspect', () => t.api.post('/oauth/introspect', { form: { token: 'x' } })],
+      ['post /oauth/revoke', () => t.api.post('/oauth/revoke', { headers: { authorization: wrongBasic }, form: { token: 'x' } })],
+      ['get /api/webhooks', () => t.api.get('/api/webhooks')],
+      ['get /api/webhooks/{id}', () => t.api.get(`/api/webhooks/${unknown}`, { admin: true })],
+      ['post /api/webhooks', () => t.api.post('/api/webhooks', { admin: true, json: { url: 'http://169.254.169.254/latest' } })],
+      ['get /portal/api/session', () => t.api.get('/portal/api/session')],
+      ['post /portal/api/session', () => t.api.post('/portal/api/session', { json: { token: 'A'.repeat(43) } })],
+      ['get /portal/api/endpoints', () => t.api.get('/portal/api/endpoints')],
+      ['get /portal/{file}', () => t.api.get('/portal/constructor')],
+      ['post /api/admin/clients/{clientId}/portal-links', () => t.api.post(`/api/admin/clients/${unknown}/portal-links`, { admin: true })],
+    ];
+    const problems: string[] = [];
+    for (const [key, call] of errors) problems.push(...check(key, await call(), 'error'));
     expect(problems).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.js';
 import { DEMO_PAGE, DEMO_SCRIPT } from './demo-page.js';
 
@@ -13,8 +13,7 @@ import { DEMO_PAGE, DEMO_SCRIPT } from './demo-page.js';
 export class DemoController {
   @Get()
   @ApiOperation({ summary: 'Cookie-mode demo page', description: 'The smallest page that logs in and refreshes in cookie mode in a browser.' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The page', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
   @Header('content-type', 'text/html; charset=utf-8')
   page(): string {
     return DEMO_PAGE;
@@ -22,8 +21,7 @@ export class DemoController {
 
   @Get('app.js')
   @ApiOperation({ summary: 'The demo page’s script', description: 'Served apart from the page so that `script-src \'self\'` allows it.' })
-  @ApiProduces('text/javascript')
-  @ApiOkResponse({ description: 'The script', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'The script', content: { 'text/javascript': { schema: { type: 'string' } } } })
   @Header('content-type', 'text/javascript; charset=utf-8')
   script(): string {
     return DEMO_SCRIPT;

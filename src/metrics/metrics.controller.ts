@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.js';
 import type { FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../common/crypto/hashing.js';
@@ -23,8 +23,7 @@ export class MetricsController {
     description: 'Refreshes by outcome, reuse detections, grace replays, webhook attempts by outcome, delivery latency, pending deliveries, rate-limit storage. Bearer METRICS_TOKEN when that is set.',
   })
   @ApiBearerAuth('metrics-token')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors([401, 'METRICS_TOKEN is set and the request does not carry it'])
   async scrape(@Req() request: FastifyRequest): Promise<string> {
     this.authorize(request);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, NotFoundException, Param, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -48,8 +48,7 @@ export class PortalPageController {
 
   @Get()
   @ApiOperation({ summary: 'The integrator portal page', description: 'Static HTML under a strict Content-Security-Policy; the page talks to /portal/api.' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The page', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
   @Header('content-security-policy', PORTAL_CSP)
   @Header('cache-control', 'no-cache')
   @Header('x-content-type-options', 'nosniff')
@@ -60,8 +59,7 @@ export class PortalPageController {
 
   @Get(':file')
   @ApiOperation({ summary: 'A portal asset', description: 'One of a fixed list of scripts and styles; any other name is a 404.' })
-  @ApiProduces('text/javascript', 'text/css')
-  @ApiOkResponse({ description: 'The file', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'The file', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } })
   @ApiErrors([404, 'No such portal file'])
   @Header('content-security-policy', PORTAL_CSP)
   @Header('cache-control', 'no-cache')
