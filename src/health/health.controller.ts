@@ -32,18 +32,18 @@ export class HealthController {
   ) {}
 
   @Get()
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness (alias of /health/ready)', description: 'The same checks as /health/ready: the database answers, writes succeed, and the rate-limit storage (Redis away is degraded, not down).' })
-  @ApiOkResponse({ type: HealthCheckDto })
+  @ApiOkResponse({ type: HealthCheckDto, description: 'Every check is up (or degraded)' })
   @ApiServiceUnavailableResponse({ type: HealthCheckDto, description: 'The database does not answer, or writes fail' })
   check() {
     return this.ready();
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness', description: '200 when the database answers and writes succeed, else 503 naming the failed check. The rate-limit storage is reported too: Redis away is `degraded`, not down.' })
-  @ApiOkResponse({ type: HealthCheckDto })
+  @ApiOkResponse({ type: HealthCheckDto, description: 'Every check is up (or degraded)' })
   @ApiServiceUnavailableResponse({ type: HealthCheckDto, description: 'The database does not answer, or writes fail' })
   ready() {
     return this.health.check([
@@ -54,9 +54,9 @@ export class HealthController {
   }
 
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Liveness', description: '200 while the process serves requests, whatever the state of the database.' })
-  @ApiOkResponse({ type: HealthCheckDto })
+  @ApiOkResponse({ type: HealthCheckDto, description: 'Every check is up (or degraded)' })
   live() {
     return this.health.check([]);
   }

@@ -3,12 +3,12 @@ import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nest
 const INDICATORS: ApiPropertyOptions = {
   type: 'object',
   description: 'By indicator (database, writes, rateLimit): `{status: "up" | "down" | "degraded", …}`',
-  additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string' } }, additionalProperties: true },
+  additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['up', 'degraded', 'down'] } }, additionalProperties: true },
 };
 
 /** The @nestjs/terminus answer. */
 export class HealthCheckDto {
-  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] })
+  @ApiProperty({ enum: ['ok', 'degraded', 'error', 'shutting_down'] })
   status: string;
 
   @ApiPropertyOptional(INDICATORS)
