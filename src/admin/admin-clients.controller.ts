@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/http/api-errors.js';
+import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { ClientDto, ClientPageDto, ClientWithNewSecretDto, CreatedClientDto } from './dto/admin-answers.dto.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
@@ -39,6 +39,7 @@ export class AdminClientsController {
   }
 
   @Get(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Get one client', description: 'The client without its secret, which is never shown again.' })
   @ApiOkResponse({ type: ClientDto })
   @ApiErrors([400, 'The id is not a UUID'], 404)
@@ -47,6 +48,7 @@ export class AdminClientsController {
   }
 
   @Patch(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Change a client', description: 'Name, audience and scopes; whether a client is public is fixed at creation.' })
   @ApiOkResponse({ type: ClientDto })
   @ApiErrors(400, 404, 415)
@@ -55,6 +57,7 @@ export class AdminClientsController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Rotate a client secret', description: 'A new secret, shown once; the old one stops working at once. Public clients have no secret (400).' })
   @ApiOkResponse({ type: ClientWithNewSecretDto })
   @ApiErrors(400, 404)
@@ -66,6 +69,7 @@ export class AdminClientsController {
   }
 
   @Delete(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Delete a client', description: 'Revokes every refresh-token family of the client.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404)

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/http/api-errors.js';
+import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { SessionListDto, UserDto, UserPageDto } from './dto/admin-answers.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -38,6 +38,7 @@ export class AdminUsersController {
   }
 
   @Get(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Get one user', description: 'Its login id, roles and whether it is disabled.' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors([400, 'The id is not a UUID'], 404)
@@ -46,6 +47,7 @@ export class AdminUsersController {
   }
 
   @Patch(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Change a user', description: 'Roles reach the next access token; disabling the user or changing its password revokes all of its sessions.' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 404, 415)
@@ -54,6 +56,7 @@ export class AdminUsersController {
   }
 
   @Delete(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Delete a user', description: 'Revokes every refresh-token family of the user.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404)
@@ -63,6 +66,7 @@ export class AdminUsersController {
   }
 
   @Get(':id/sessions')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: "List a user's sessions", description: 'Every live refresh-token family; its `id` is the `refreshTokenId` returned at login.' })
   @ApiOkResponse({ type: SessionListDto })
   @ApiErrors(400, 404)
@@ -72,6 +76,7 @@ export class AdminUsersController {
   }
 
   @Delete(':id/sessions/:familyId')
+  @ApiUuidParams('id', 'familyId')
   @ApiOperation({ summary: 'Revoke one session', description: 'Revokes the family: its refresh token stops working at once; access tokens already issued stay valid until they expire.' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(400, 404)
@@ -81,6 +86,7 @@ export class AdminUsersController {
   }
 
   @Delete(':id/sessions')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: "Revoke all of a user's sessions", description: 'Revokes every live family of the user.' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(400, 404)

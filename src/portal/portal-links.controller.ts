@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/http/api-errors.js';
+import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { PortalLinkDto } from './dto/portal-answers.dto.js';
 import { AdminApiKeyGuard } from '../admin/admin-api-key.guard.js';
 import { NoStoreInterceptor } from './no-store.interceptor.js';
@@ -16,6 +16,7 @@ export class PortalLinksController {
 
   /** A one-time link into the portal for this client's integrators. */
   @Post(':clientId/portal-links')
+  @ApiUuidParams('clientId')
   @ApiOperation({ summary: 'Create a one-time portal link', description: 'A link into /portal for this client’s integrators: usable once, for 15 minutes, stored hashed.' })
   @ApiCreatedResponse({ type: PortalLinkDto })
   @ApiErrors([400, 'The client id is not a UUID'], [401, 'Missing or wrong admin key'], [404, 'No such client'], 503)

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/http/api-errors.js';
+import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { CreatedWebhookDto, DeliveryDetailDto, DeliveryPageDto, DeliveryStatsDto, RetriedDeliveryDto, RotatedWebhookSecretDto, TestDeliveryDto, WebhookPageDto, WebhookSubscriptionDto } from '../webhook/dto/webhook-answers.dto.js';
 import { EventCatalogueDto } from './dto/portal-answers.dto.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
@@ -53,6 +53,7 @@ export class PortalWebhooksController {
   }
 
   @Get('endpoints/:id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Get one endpoint', description: 'Another client’s endpoint is a 404.' })
   @ApiOkResponse({ type: WebhookSubscriptionDto })
   @ApiErrors(400, 404)
@@ -61,6 +62,7 @@ export class PortalWebhooksController {
   }
 
   @Patch('endpoints/:id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Change an endpoint', description: 'URL (checked again), events, enabled, description (null clears it).' })
   @ApiOkResponse({ type: WebhookSubscriptionDto })
   @ApiErrors(400, 404, 415)
@@ -69,6 +71,7 @@ export class PortalWebhooksController {
   }
 
   @Delete('endpoints/:id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Delete an endpoint', description: 'Its deliveries go with it.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404)
@@ -78,6 +81,7 @@ export class PortalWebhooksController {
   }
 
   @Post('endpoints/:id/rotate-secret')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Rotate an endpoint’s secret', description: 'The old secret keeps signing beside the new one for 24 hours.' })
   @ApiOkResponse({ type: RotatedWebhookSecretDto })
   @ApiErrors(400, 404)
@@ -87,6 +91,7 @@ export class PortalWebhooksController {
   }
 
   @Post('endpoints/:id/test')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Send a test event', description: 'Queues a `webhook.test` delivery to the endpoint.' })
   @ApiAcceptedResponse({ type: TestDeliveryDto })
   @ApiErrors(400, 404)
@@ -96,6 +101,7 @@ export class PortalWebhooksController {
   }
 
   @Get('endpoints/:id/deliveries')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'List deliveries', description: 'Newest first, filtered by status or event type, each with its attempts.' })
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiErrors(400, 404)
@@ -104,6 +110,7 @@ export class PortalWebhooksController {
   }
 
   @Get('endpoints/:id/deliveries/:deliveryId')
+  @ApiUuidParams('id', 'deliveryId')
   @ApiOperation({ summary: 'One delivery in full', description: 'The body as sent and every attempt with the request headers as sent.' })
   @ApiOkResponse({ type: DeliveryDetailDto })
   @ApiErrors(400, 404)
@@ -112,6 +119,7 @@ export class PortalWebhooksController {
   }
 
   @Post('endpoints/:id/deliveries/:deliveryId/resend')
+  @ApiUuidParams('id', 'deliveryId')
   @ApiOperation({ summary: 'Resend a delivery', description: 'Puts the delivery back in the queue with a fresh attempt schedule.' })
   @ApiAcceptedResponse({ type: RetriedDeliveryDto })
   @ApiErrors(400, 404)
@@ -121,6 +129,7 @@ export class PortalWebhooksController {
   }
 
   @Get('endpoints/:id/stats')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Attempts per hour, last 24 hours', description: 'Succeeded and failed attempts and latency percentiles per clock hour, empty hours as zeros; feeds the portal’s chart.' })
   @ApiOkResponse({ type: DeliveryStatsDto })
   @ApiErrors(400, 404)

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBasicAuth, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/http/api-errors.js';
+import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { CreatedWebhookDto, DeliveryPageDto, RetriedDeliveryDto, RotatedWebhookSecretDto, TestDeliveryDto, WebhookPageDto, WebhookSubscriptionDto } from './dto/webhook-answers.dto.js';
 import { WebhookAuthGuard, CurrentWebhookOwner } from './webhook-auth.guard.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
@@ -45,6 +45,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Get one subscription', description: 'Another client’s subscription is a 404. The secret is not shown.' })
   @ApiOkResponse({ type: WebhookSubscriptionDto })
   @ApiErrors(400, 404)
@@ -53,6 +54,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Change a subscription', description: 'URL (checked again), events, enabled, description (null clears it).' })
   @ApiOkResponse({ type: WebhookSubscriptionDto })
   @ApiErrors(400, 404, 415)
@@ -61,6 +63,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Delete a subscription', description: 'Its deliveries go with it.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404)
@@ -70,6 +73,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Rotate the signing secret', description: 'The old secret keeps signing beside the new one (two signatures) for 24 hours.' })
   @ApiOkResponse({ type: RotatedWebhookSecretDto })
   @ApiErrors(400, 404)
@@ -81,6 +85,7 @@ export class WebhooksController {
   }
 
   @Post(':id/test')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'Send a test event', description: 'Queues a `webhook.test` delivery to the subscription, signed like every other.' })
   @ApiAcceptedResponse({ type: TestDeliveryDto })
   @ApiErrors(400, 404)
@@ -90,6 +95,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
+  @ApiUuidParams('id')
   @ApiOperation({ summary: 'List deliveries', description: 'Newest first, each with every attempt: time, HTTP status, duration, error, next retry.' })
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiErrors(400, 404)
@@ -98,6 +104,7 @@ export class WebhooksController {
   }
 
   @Post(':id/deliveries/:deliveryId/retry')
+  @ApiUuidParams('id', 'deliveryId')
   @ApiOperation({ summary: 'Retry a delivery by hand', description: 'Puts a failed (or pending) delivery back in the queue with a fresh attempt schedule.' })
   @ApiAcceptedResponse({ type: RetriedDeliveryDto })
   @ApiErrors(400, 404)

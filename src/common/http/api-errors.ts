@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema } from '@nestjs/swagger';
+import { ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema } from '@nestjs/swagger';
 
 /** `{error, message}`: every error outside the OAuth endpoints (see error-response.ts). */
 @ApiSchema({ name: 'Error' })
@@ -52,7 +52,18 @@ function responses(type: Function, errors: DeclaredError[]): MethodDecorator & C
     const [status, description] = Array.isArray(error) ? error : [error, DESCRIPTIONS[error]];
     declared.set(status, description);
   }
-  return applyDecorators(...[...declared].map(([status, description]) => ApiResponse({ status, description, type })));
+  return applyDecorators(
+    ...[...declared].map(([status, description]) =>
+      ApiResponse({ status, description, type, ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}) }),
+    ),
+  );
+}
+
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
+
+/** Path parameters that must be UUIDs (ParseUUIDPipe answers 400 otherwise). */
+export function ApiUuidParams(...names: string[]): MethodDecorator {
+  return applyDecorators(...names.map((name) => ApiParam({ name, format: 'uuid', type: String })));
 }
 
 /** The `{error, message}` answers a controller or route gives; 500 is always declared. */
