@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiOAuthErrors } from '../../common/http/api-errors.js';
 import { RevocationResponseDto, TokenParamsForm } from './dto/oauth.dto.js';
 import type { ClientRecord } from '../../clients/clients.service.js';
@@ -13,7 +13,6 @@ import { OAuthEndpoints } from './oauth-exception.filter.js';
 /** RFC 7009 token revocation. */
 @ApiTags('oauth')
 @ApiBasicAuth('client-basic')
-@ApiConsumes('application/x-www-form-urlencoded', 'application/json')
 @ApiOAuthErrors(
   [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
   [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiOAuthErrors } from '../../common/http/api-errors.js';
 import { OAuthTokenResponseDto, TokenRequestForm } from './dto/oauth.dto.js';
 import type { FastifyRequest } from 'fastify';
@@ -15,7 +15,6 @@ import { OAuthEndpoints } from './oauth-exception.filter.js';
 /** The OAuth 2.0 token endpoint, refresh_token grant (RFC 6749 §6). */
 @ApiTags('oauth')
 @ApiBasicAuth('client-basic')
-@ApiConsumes('application/x-www-form-urlencoded', 'application/json')
 @ApiOAuthErrors(
   [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
   [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],

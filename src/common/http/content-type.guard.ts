@@ -1,5 +1,6 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiConsumes } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error.js';
 
@@ -7,8 +8,8 @@ const CONSUMES = 'http:consumes';
 export const JSON_ONLY = ['application/json'];
 export const FORM_OR_JSON = ['application/x-www-form-urlencoded', 'application/json'];
 
-/** The media types a route accepts for its body; JSON when not said. */
-export const Consumes = (...mediaTypes: string[]) => SetMetadata(CONSUMES, mediaTypes);
+/** The media types a route accepts for its body (enforced below, and documented); JSON when not said. */
+export const Consumes = (...mediaTypes: string[]) => applyDecorators(SetMetadata(CONSUMES, mediaTypes), ApiConsumes(...mediaTypes));
 
 /**
  * Strict content types per endpoint: a body in any other media type is refused with 415,
