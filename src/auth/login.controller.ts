@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.js';
-import { CookieModeTokenDto, TokenPairDto } from './dto/token-answers.dto.js';
+import { ApiTokenAnswer } from './dto/token-answers.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { parseBasicCredentials } from './oauth/basic-credentials.js';
@@ -29,12 +29,7 @@ export class LoginController {
       'Checks the user’s credentials and starts a refresh-token family for the client. A confidential client also authenticates, by `clientSecret` or client_secret_basic. With `cookies: true` (public clients only) it answers like a cookie-mode refresh. Emits token.issued.',
   })
   @ApiBasicAuth('client-basic')
-  @ApiExtraModels(TokenPairDto, CookieModeTokenDto)
-  @ApiOkResponse({
-    description:
-      'Body mode: both tokens (TokenPairDto). Cookie mode: the access token (CookieModeTokenDto), with the refresh_token and access_token cookies set, HttpOnly; with COOKIE_BODY_TOKENS=true, the TokenPairDto shape and the cookies.',
-    schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
-  })
+  @ApiTokenAnswer()
   @ApiErrors(
     [400, 'Malformed request, or cookies requested by a confidential client'],
     [401, 'Wrong credentials (the same answer whether the user exists or not), or a failed client authentication'],

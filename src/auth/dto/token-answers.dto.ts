@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /** Body mode of login and refresh: both tokens in the body, no cookie. */
 export class TokenPairDto {
@@ -28,6 +29,18 @@ export class CookieModeTokenDto {
 
   @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires' })
   expiresIn: number;
+}
+
+/** The 200 of login and of the cookie-or-body refresh: body mode or cookie mode. */
+export function ApiTokenAnswer(): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(TokenPairDto, CookieModeTokenDto),
+    ApiOkResponse({
+      description:
+        'Body mode: both tokens (TokenPairDto). Cookie mode: the access token (CookieModeTokenDto), with the refresh_token and access_token cookies set, HttpOnly; with COOKIE_BODY_TOKENS=true, the TokenPairDto shape and the cookies.',
+      schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
+    }),
+  );
 }
 
 export class LoggedOutDto {

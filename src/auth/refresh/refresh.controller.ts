@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-errors.js';
-import { CookieModeTokenDto, LoggedOutDto, TokenPairDto } from '../dto/token-answers.dto.js';
+import { ApiTokenAnswer, LoggedOutDto } from '../dto/token-answers.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
@@ -46,12 +46,7 @@ export class RefreshController {
     description:
       'Consumes the refresh token and returns its successor. Cookie mode (the refresh_token cookie, which wins when both are present) sets both cookies and keeps the refresh token out of the body; body mode answers `{token, refreshToken, refreshTokenId, expiresIn}`. A presented access token must be ours and of the same user. `/api/jwt/refresh` is the FusionAuth-compatible alias. Confidential clients refresh at /oauth/token.',
   })
-  @ApiExtraModels(TokenPairDto, CookieModeTokenDto)
-  @ApiOkResponse({
-    description:
-      'Body mode: both tokens (TokenPairDto). Cookie mode: the access token (CookieModeTokenDto), with the refresh_token and access_token cookies set, HttpOnly; with COOKIE_BODY_TOKENS=true, the TokenPairDto shape and the cookies.',
-    schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
-  })
+  @ApiTokenAnswer()
   @HttpCode(200)
   async refresh(
     @PresentedCredentials() credentials: RefreshCredentials,
