@@ -39,6 +39,13 @@ export function ApiTokenAnswer(): MethodDecorator {
       description:
         'Body mode: both tokens (TokenPairDto). Cookie mode: the access token (CookieModeTokenDto), with the refresh_token and access_token cookies set, HttpOnly; with COOKIE_BODY_TOKENS=true, the TokenPairDto shape and the cookies.',
       schema: { anyOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(CookieModeTokenDto) }] },
+      headers: {
+        'Set-Cookie': {
+          description: 'Cookie mode only: `access_token` (Path=/) and `refresh_token` (Path=COOKIE_REFRESH_PATH), HttpOnly, SameSite=COOKIE_SAMESITE',
+          schema: { type: 'string' },
+        },
+        'Cache-Control': { description: 'no-store', schema: { type: 'string' } },
+      },
     }),
   );
 }
