@@ -13,6 +13,8 @@ jest.setTimeout(60_000);
  * logins, refreshes, webhooks, a portal session), and its answer is checked against the
  * success schema that /docs-json declares for it. The document is built by @nestjs/swagger
  * from the controllers' decorators, so a DTO that drifts from what the code returns fails here.
+ * @nestjs/swagger loads under Jest, so the app runs in-process; nothing here needs the built
+ * server. Not black-box: it rotates and revokes signing keys.
  */
 describe('OpenAPI: real answers match the documented success schemas', () => {
   let t: TestApp;
