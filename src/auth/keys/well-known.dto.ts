@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { JWT_ALGORITHMS } from '../../config/auth.config.js';
 
 /** A public signing key (RFC 7517); which members it has depends on its type. */
 export class PublicJwkDto {
   @ApiProperty()
   kid: string;
 
-  @ApiProperty({ enum: ['RS256', 'ES256', 'EdDSA'] })
+  @ApiProperty({ enum: [...JWT_ALGORITHMS] })
   alg: string;
 
   @ApiProperty({ enum: ['sig'] })
