@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// dist/main.js is written last by the build (scripts/link-entry.mjs), after the compiler.
+// dist/main.js is written last by the build (scripts/link-entry.mjs), after the compiler and
+// the portal's static files (src/portal/static, which count as sources too).
 const entry = join(root, 'dist', 'main.js');
 
 function newestSource() {
@@ -16,7 +17,7 @@ function newestSource() {
     const stat = statSync(path);
     if (stat.isDirectory()) {
       for (const name of readdirSync(path)) visit(join(path, name));
-    } else if (path.endsWith('.ts')) {
+    } else if (path.endsWith('.ts') || path.includes(`${join('portal', 'static')}`)) {
       newest = Math.max(newest, stat.mtimeMs);
     }
   };

@@ -4,3 +4,5 @@ export { ENTITIES as AUTH_ENTITIES, MIGRATIONS as AUTH_MIGRATIONS } from './data
 export { InitialSchema1764000000000 } from './database/migrations/1764000000000-InitialSchema.js';
 export { Webhooks1764000000400 } from './database/migrations/1764000000400-Webhooks.js';
 export { RefreshTokenSuccessorIndex1764000000700 } from './database/migrations/1764000000700-RefreshTokenSuccessorIndex.js';
+export { Portal1764000000800 } from './database/migrations/1764000000800-Portal.js';
+export { RetentionIndexes1764000001300 } from './database/migrations/1764000001300-RetentionIndexes.js';

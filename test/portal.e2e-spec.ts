@@ -130,8 +130,10 @@ describe('Integrator portal API', () => {
       expect((await t.api.get('/portal/api/endpoints', as(cookie))).status).toBe(401);
     });
 
-    it('without a session the JSON API is a 401', async () => {
-      expect((await t.api.get('/portal/api/endpoints')).status).toBe(401);
+    it('without a session the JSON API is a 401, not cached either', async () => {
+      const refused = await t.api.get('/portal/api/endpoints');
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('cache-control')).toBe('no-store');
       expect((await t.api.get('/portal/api/endpoints', as('portal_session=' + 'x'.repeat(43)))).status).toBe(401);
     });
   });
@@ -147,6 +149,24 @@ describe('Integrator portal API', () => {
       const response = await t.api.post('/portal/api/session', { json: { clientId: confidential.clientId, clientSecret: 'not-the-secret' } });
       expect(response.status).toBe(401);
       expect(response.headers.get('set-cookie')).toBeNull();
+    });
+
+    it('ends every portal session of the client when its secret is rotated, another client’s included in none of it', async () => {
+      const rotating = await createClient(t.api, { public: false, name: 'Rotating secret' });
+      const signedIn = await t.api.post('/portal/api/session', { json: { clientId: rotating.clientId, clientSecret: rotating.clientSecret } });
+      const bySecret = `portal_session=${parseSetCookies(signedIn.headers)[0]!.value}`;
+      const byLink = await portalSession(t, rotating.clientId);
+      const bystander = await portalSession(t, other.clientId);
+      for (const cookie of [bySecret, byLink, bystander]) expect((await t.api.get('/portal/api/endpoints', as(cookie))).status).toBe(200);
+
+      const rotated = await t.api.post(`/api/admin/clients/${rotating.clientId}/rotate-secret`, { admin: true });
+      expect(rotated.status).toBe(200);
+
+      for (const cookie of [bySecret, byLink]) expect((await t.api.get('/portal/api/endpoints', as(cookie))).status).toBe(401);
+      expect((await t.api.get('/portal/api/endpoints', as(bystander))).status).toBe(200);
+      // The new secret signs in again.
+      const again = await t.api.post('/portal/api/session', { json: { clientId: rotating.clientId, clientSecret: rotated.body.clientSecret } });
+      expect(again.status).toBe(200);
     });
 
     it('refuses public clients, with or without a secret', async () => {

@@ -103,8 +103,15 @@ describe('Rate limits on login', () => {
 describe('Rate limits on the token endpoint', () => {
   let t: TestApp;
 
+  // Confidential clients: their authenticated requests count per client from any IP (a public
+  // client's count is per client and IP, see the lockout spec below).
   const refresh = (client: ClientFixture, address?: string) =>
-    post(t, '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'not-a-real-token', client_id: client.clientId } }, address);
+    post(
+      t,
+      '/oauth/token',
+      { form: { grant_type: 'refresh_token', refresh_token: 'not-a-real-token', client_id: client.clientId, client_secret: client.clientSecret! } },
+      address,
+    );
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -114,8 +121,8 @@ describe('Rate limits on the token endpoint', () => {
   afterAll(() => t.close());
 
   it('limits per client and per IP, answering 429 in the RFC 6749 shape, and recovers', async () => {
-    const x = await createClient(t.api, { public: true });
-    const y = await createClient(t.api, { public: true });
+    const x = await createClient(t.api, { public: false });
+    const y = await createClient(t.api, { public: false });
     for (let i = 0; i < 3; i++) expect((await refresh(x)).status).toBe(400);
     const perClient = await refresh(x);
     expect(perClient.status).toBe(429);
@@ -177,6 +184,21 @@ describe('Failed client authentications count against the IP only (no lockout by
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ error: 'rate_limited', error_description: expect.any(String) });
   }, 30_000);
+
+  it("a public client, identified by its id alone, is limited per IP too: a flood naming it does not lock out its users elsewhere", async () => {
+    const app = await createClient(t.api, { public: true });
+    const named = { client_id: app.clientId };
+    const flood: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      flood.push((await post(t, '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'junk', ...named } }, '127.0.0.9')).status);
+    }
+    // Five per client from that IP (each an invalid_grant), then 429s for that IP and client.
+    expect(flood).toEqual([...Array(5).fill(400), 429, 429]);
+
+    const pair = await login(t.api, user, app);
+    const refreshed = await post(t, '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: pair.refreshToken, ...named } }, '127.0.0.10');
+    expect(refreshed.status).toBe(200);
+  });
 });
 
 describe('Rate limits on the cookie-or-body refresh endpoints', () => {

@@ -15,7 +15,7 @@ const GRACE_SWEEP_MS = 5_000;
 export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionJob.name);
   private graceTimer: NodeJS.Timeout | undefined;
-  private readonly schedule = new PurgeSchedule(this.logger, 'ended refresh-token families', () => this.purge());
+  private readonly schedule = new PurgeSchedule(this.logger, 'ended refresh-token families', (signal) => this.purge(signal));
 
   constructor(
     private readonly store: RefreshTokenStore,
@@ -38,8 +38,8 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Every family that ended before the retention cutoff, in batches; returns how many. */
-  purge(): Promise<number> {
+  purge(signal?: AbortSignal): Promise<number> {
     const before = this.clock.now() - this.config.familySeconds * 1000;
-    return purgeInBatches((size) => this.store.purgeEndedFamilies(before, size), this.config.batchSize);
+    return purgeInBatches((size) => this.store.purgeEndedFamilies(before, size), this.config.batchSize, signal);
   }
 }

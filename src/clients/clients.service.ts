@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { constantTimeEqual, generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Database, type Row, type Transaction } from '../database/database.js';
+import { ClientEvents, type ClientSecretRotated } from './client-events.js';
 
 export const DEFAULT_CLIENT_SCOPES = ['openid', 'profile', 'offline_access'];
 
@@ -27,6 +29,7 @@ export class ClientsService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    @Optional() private readonly events?: EventEmitter2,
   ) {}
 
   async create(input: { name: string; audience: string; scopes?: string[]; public?: boolean }): Promise<ClientRecord & { clientSecret?: string }> {
@@ -90,9 +93,11 @@ export class ClientsService {
     const client = await this.get(clientId);
     if (client.public) throw new DomainError('invalid_request', 'A public client has no secret');
     const secret = generateOpaqueToken();
-    await this.db.transaction((tx) =>
-      tx.execute('UPDATE clients SET secret_hash = ?, updated_at = ? WHERE id = ?', [sha256(secret), this.clock.now(), clientId]),
-    );
+    await this.db.transaction(async (tx) => {
+      await tx.execute('UPDATE clients SET secret_hash = ?, updated_at = ? WHERE id = ?', [sha256(secret), this.clock.now(), clientId]);
+      const rotated: ClientSecretRotated = { clientId, tx };
+      await this.events?.emitAsync(ClientEvents.SecretRotated, rotated);
+    });
     return { ...client, clientSecret: secret };
   }
 

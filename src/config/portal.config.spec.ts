@@ -4,6 +4,7 @@ import { readPortalConfig } from './portal.config.js';
 describe('readPortalConfig', () => {
   it('defaults to 15-minute links, one-hour sessions, links on the issuer', () => {
     expect(readPortalConfig({})).toEqual({ linkTtlSeconds: 900, sessionTtlSeconds: 3600, baseUrl: 'http://localhost:3030' });
+    expect(readPortalConfig({ PORT: '3130' }).baseUrl).toBe('http://localhost:3130');
     expect(readPortalConfig({ ISSUER: 'https://auth.example.com/' }).baseUrl).toBe('https://auth.example.com');
     expect(readPortalConfig({ ISSUER: 'https://auth.example.com', PORTAL_BASE_URL: 'https://portal.example.com' }).baseUrl).toBe('https://portal.example.com');
   });

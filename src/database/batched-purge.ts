@@ -5,12 +5,13 @@ import type { Logger } from '@nestjs/common';
  * how many it removed. Between batches the event loop runs, so requests that queued behind
  * one batch (SQLite has one writer) go before the next, and no purge holds the writer long.
  */
-export async function purgeInBatches(batch: (size: number) => Promise<number>, size: number): Promise<number> {
+export async function purgeInBatches(batch: (size: number) => Promise<number>, size: number, signal?: AbortSignal): Promise<number> {
   let total = 0;
   for (;;) {
     const removed = await batch(size);
     total += removed;
-    if (removed < size) return total;
+    // A backlog (the first purge after an upgrade) must not hold a shutdown: the rest waits for the next run.
+    if (removed < size || signal?.aborted) return total;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -19,11 +20,13 @@ export async function purgeInBatches(batch: (size: number) => Promise<number>, s
 export class PurgeSchedule {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly logger: Logger,
     private readonly what: string,
-    private readonly purge: () => Promise<number>,
+    /** One purge; it should end after its current batch once `signal` is aborted (see purgeInBatches). */
+    private readonly purge: (signal: AbortSignal) => Promise<number>,
   ) {}
 
   start(intervalMs: number): void {
@@ -31,7 +34,8 @@ export class PurgeSchedule {
   }
 
   runOnce(): Promise<void> {
-    this.running ??= this.purge()
+    if (this.stopping.signal.aborted) return Promise.resolve();
+    this.running ??= this.purge(this.stopping.signal)
       .then((purged) => {
         if (purged > 0) this.logger.log(`Purged ${purged} ${this.what}`);
       })
@@ -42,9 +46,10 @@ export class PurgeSchedule {
     return this.running;
   }
 
-  /** Stops the timer and waits for a purge in progress, so the database closes after it. */
+  /** Stops the timer and waits for the batch in progress, so the database closes after it. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.running;
   }
 }

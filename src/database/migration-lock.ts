@@ -1,6 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import { Logger } from '@nestjs/common';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
 
 /** Any fixed 64-bit number: the PostgreSQL advisory lock held while migrations run. */
 const PG_MIGRATION_LOCK = 7_416_583_902_114;
@@ -28,8 +28,14 @@ async function withPgLock(dataSource: DataSource): Promise<string[]> {
   try {
     await acquirePgLock(runner);
     try {
-      return (await dataSource.runMigrations({ transaction: 'all' })).map((migration) => migration.name);
+      // Requests are bounded by DATABASE_STATEMENT_TIMEOUT_MS; a migration (an index built on a
+      // large table) is not: it runs on this session with the timeout off.
+      await runner.query('SET statement_timeout = 0');
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      return (await executor.executePendingMigrations()).map((migration) => migration.name);
     } finally {
+      await runner.query('RESET statement_timeout');
       await runner.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATION_LOCK]);
     }
   } finally {

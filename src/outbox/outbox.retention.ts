@@ -10,7 +10,7 @@ import { Database } from '../database/database.js';
  */
 @Injectable()
 export class OutboxRetention implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly schedule = new PurgeSchedule(new Logger(OutboxRetention.name), 'processed outbox events', () => this.purge());
+  private readonly schedule = new PurgeSchedule(new Logger(OutboxRetention.name), 'processed outbox events', (signal) => this.purge(signal));
 
   constructor(
     private readonly db: Database,
@@ -26,9 +26,9 @@ export class OutboxRetention implements OnApplicationBootstrap, OnModuleDestroy 
     return this.schedule.stop();
   }
 
-  purge(): Promise<number> {
+  purge(signal?: AbortSignal): Promise<number> {
     const before = this.clock.now() - this.config.outboxSeconds * 1000;
-    return purgeInBatches((size) => this.purgeProcessed(before, size), this.config.batchSize);
+    return purgeInBatches((size) => this.purgeProcessed(before, size), this.config.batchSize, signal);
   }
 
   /** One batch. The outer condition repeats the inner one: PostgreSQL re-checks it on rows changed meanwhile. */

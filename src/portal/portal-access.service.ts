@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
+import { ClientEvents, type ClientSecretRotated } from '../clients/client-events.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { Clock } from '../common/clock.js';
 import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
@@ -111,6 +113,14 @@ export class PortalAccessService {
     );
     if (!row) throw new DomainError('unauthorized', 'Your portal session has ended: sign in again');
     return { clientId: String(row.client_id), clientName: String(row.name), expiresAt: new Date(this.db.num(row.expires_at)).toISOString() };
+  }
+
+  /** A new client secret ends every portal session of the client, in the rotation's transaction. */
+  // suppressErrors: false, so a failed DELETE fails the rotation instead of leaving the sessions.
+  @OnEvent(ClientEvents.SecretRotated, { suppressErrors: false })
+  async endClientSessions({ clientId, tx }: ClientSecretRotated): Promise<void> {
+    const ended = await tx.execute('DELETE FROM portal_sessions WHERE client_id = ?', [clientId]);
+    if (ended > 0) this.logger.log(`Client ${clientId} has a new secret: ${ended} portal session(s) ended`);
   }
 
   async endSession(token: string | undefined): Promise<void> {

@@ -1,16 +1,16 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { PortalLinkDto } from './dto/portal-answers.dto.js';
 import { AdminApiKeyGuard } from '../admin/admin-api-key.guard.js';
-import { NoStoreInterceptor } from './no-store.interceptor.js';
+import { NoStoreApi } from '../common/http/all-exceptions.filter.js';
 import { PortalAccessService } from './portal-access.service.js';
 
 @ApiTags('admin')
 @ApiBearerAuth('admin-key')
 @Controller('api/admin/clients')
 @UseGuards(AdminApiKeyGuard)
-@UseInterceptors(NoStoreInterceptor)
+@NoStoreApi()
 export class PortalLinksController {
   constructor(private readonly access: PortalAccessService) {}
 

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.js';
 import { PortalIdentityDto } from './dto/portal-answers.dto.js';
 import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { PortalSignInDto } from './dto/portal.dto.js';
-import { NoStoreInterceptor } from './no-store.interceptor.js';
+import { NoStoreApi } from '../common/http/all-exceptions.filter.js';
 import { PortalAccessService, type PortalIdentity } from './portal-access.service.js';
 import { PortalCookie, type HeaderWriter } from './portal-cookie.js';
 import { CurrentPortalIdentity, PortalOriginGuard, PortalSessionGuard } from './portal-session.guard.js';
@@ -13,7 +13,7 @@ import { CurrentPortalIdentity, PortalOriginGuard, PortalSessionGuard } from './
 @ApiTags('portal')
 @ApiErrors([403, 'Cross-site request refused (Origin check)'], 503)
 @Controller('portal/api')
-@UseInterceptors(NoStoreInterceptor)
+@NoStoreApi()
 export class PortalSessionController {
   constructor(
     private readonly access: PortalAccessService,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { CreatedWebhookDto, DeliveryDetailDto, DeliveryPageDto, DeliveryStatsDto, RetriedDeliveryDto, RotatedWebhookSecretDto, TestDeliveryDto, WebhookPageDto, WebhookSubscriptionDto } from '../webhook/dto/webhook-answers.dto.js';
@@ -10,7 +10,7 @@ import { WebhookDeliveriesService } from '../webhook/webhook-deliveries.service.
 import { WebhookSubscriptionsService } from '../webhook/webhook-subscriptions.service.js';
 import { PortalCreateEndpointDto, PortalDeliveriesQueryDto } from './dto/portal.dto.js';
 import { EVENT_CATALOGUE } from './event-catalogue.js';
-import { NoStoreInterceptor } from './no-store.interceptor.js';
+import { NoStoreApi } from '../common/http/all-exceptions.filter.js';
 import { PortalOwner, PortalSessionGuard } from './portal-session.guard.js';
 
 /**
@@ -22,7 +22,7 @@ import { PortalOwner, PortalSessionGuard } from './portal-session.guard.js';
 @ApiErrors([401, 'No live portal session'], [403, 'Cross-site request refused (Origin check)'], 503)
 @Controller('portal/api')
 @UseGuards(PortalSessionGuard)
-@UseInterceptors(NoStoreInterceptor)
+@NoStoreApi()
 export class PortalWebhooksController {
   constructor(
     private readonly subscriptions: WebhookSubscriptionsService,

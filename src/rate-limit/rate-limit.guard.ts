@@ -61,7 +61,8 @@ export class RateLimitGuard implements CanActivate {
  * The per-client limit of the token, revocation and introspection endpoints. It runs after
  * the guard that authenticates the client and counts authenticated requests only: counting
  * a client's id before its secret is checked would let anyone lock the client out by naming
- * it. Requests without an authenticated client (the admin key) are not counted here.
+ * it. Public clients are counted per client and IP. Requests without an authenticated client
+ * (the admin key) are not counted here.
  */
 @Injectable()
 export class ClientRateLimitGuard implements CanActivate {
@@ -72,12 +73,13 @@ export class ClientRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.config.enabled) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest & { oauthClient?: { clientId?: unknown } }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { oauthClient?: { clientId?: unknown; public?: unknown } }>();
     const clientId = request.oauthClient?.clientId;
     if (typeof clientId !== 'string') return true;
-    await this.limiter.consume([
-      { name: 'token-client', key: sha256(clientId), limit: this.config.refreshPerClient, windowMs: this.config.windowSeconds * 1000 },
-    ]);
+    // A public client proves nothing but its id, which anyone can send: counted per client
+    // alone, a flood naming it would lock out all its users, so it is counted per client and IP.
+    const key = request.oauthClient?.public === true ? `${sha256(clientId)}:${request.ip}` : sha256(clientId);
+    await this.limiter.consume([{ name: 'token-client', key, limit: this.config.refreshPerClient, windowMs: this.config.windowSeconds * 1000 }]);
     return true;
   }
 }

@@ -315,10 +315,19 @@ export class WebhookDeliveryStore {
    * lose its old attempt log, never the delivery).
    */
   async purgeEnded(before: number, limit: number): Promise<number> {
-    const ended = `SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ? ORDER BY completed_at, id LIMIT ?`;
     return this.db.transaction(async (tx) => {
-      await tx.execute(`DELETE FROM webhook_attempts WHERE delivery_id IN (${ended})`, [before, limit]);
-      return tx.execute(`DELETE FROM webhook_deliveries WHERE id IN (${ended}) AND status <> 'pending' AND completed_at < ?`, [before, limit, before]);
+      // The batch is chosen once: the deliveries deleted name the attempts to delete, so two
+      // processes purging at once never leave a delivery's attempts behind.
+      const deleted = await tx.query<{ id: string }>(
+        `DELETE FROM webhook_deliveries
+          WHERE id IN (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ? ORDER BY completed_at, id LIMIT ?)
+            AND status <> 'pending' AND completed_at < ?
+          RETURNING id`,
+        [before, limit, before],
+      );
+      const ids = deleted.map((row) => String(row.id));
+      if (ids.length > 0) await tx.execute(`DELETE FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')})`, ids);
+      return ids.length;
     });
   }
 

@@ -7,7 +7,7 @@ import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 /** Purges ended deliveries and their attempt logs WEBHOOK_DELIVERY_RETENTION_SECONDS after they ended. */
 @Injectable()
 export class WebhookRetention implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly schedule = new PurgeSchedule(new Logger(WebhookRetention.name), 'ended webhook deliveries', () => this.purge());
+  private readonly schedule = new PurgeSchedule(new Logger(WebhookRetention.name), 'ended webhook deliveries', (signal) => this.purge(signal));
 
   constructor(
     private readonly deliveries: WebhookDeliveryStore,
@@ -23,8 +23,8 @@ export class WebhookRetention implements OnApplicationBootstrap, OnModuleDestroy
     return this.schedule.stop();
   }
 
-  purge(): Promise<number> {
+  purge(signal?: AbortSignal): Promise<number> {
     const before = this.clock.now() - this.config.webhookDeliverySeconds * 1000;
-    return purgeInBatches((size) => this.deliveries.purgeEnded(before, size), this.config.batchSize);
+    return purgeInBatches((size) => this.deliveries.purgeEnded(before, size), this.config.batchSize, signal);
   }
 }

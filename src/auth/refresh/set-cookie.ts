@@ -30,7 +30,8 @@ export function serializeSetCookie(name: string, value: string, attributes: Cook
 
 /** The Cookie request header as a map (first occurrence wins), for adapters without a cookie parser. */
 export function parseCookieHeader(header: unknown): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  // No prototype: a cookie named `constructor` or `__proto__` is a cookie like any other.
+  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
   if (typeof header !== 'string') return cookies;
   for (const pair of header.split(';')) {
     const index = pair.indexOf('=');
