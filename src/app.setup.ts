@@ -5,11 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { BODY_LIMIT_BYTES } from './common/http/body-limit.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 import { databaseFaultObserverOf } from './host-setup.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
-export const BODY_LIMIT_BYTES = 16 * 1024;
+export { BODY_LIMIT_BYTES };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Answers that carry tokens, or refuse them, must never be cached. */

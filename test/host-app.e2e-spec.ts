@@ -122,6 +122,12 @@ describe.each(['fastify', 'express'] as const)('a host application on %s using A
       expect(malformed.body).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
       noStore(malformed);
     }
+    // Bodies are capped at 16 KiB on both adapters (SPEC §5).
+    for (const body of [{ raw: JSON.stringify({ loginId: 'x'.repeat(20_000) }), headers: { 'content-type': 'application/json' } }, { raw: `refresh_token=${'x'.repeat(20_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }]) {
+      const tooLarge = await t.api.post(`${PREFIX}/api/auth/login`, body);
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body.error).toBe('payload_too_large');
+    }
     const wrongSecret = await t.api.post(`${PREFIX}/oauth/token`, { form: { grant_type: 'refresh_token', refresh_token: 'x' }, headers: { authorization: `Basic ${Buffer.from(`${confidential.clientId}:wrong`).toString('base64')}` } });
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
