@@ -7,6 +7,7 @@ import { USER_STORE } from '../users/user-store.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AUTH_MODULE_OPTIONS, AUTH_ROUTE_PREFIX, type AuthModuleAsyncOptions } from './auth-module.options.js';
+import { TokenEventWriter } from './events/token-event.writer.js';
 import { AccessTokenGuard } from './guards/access-token.guard.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
@@ -44,6 +45,7 @@ import { TokenService } from './token.service.js';
   providers: [
     TokenService,
     TokenRevocationService,
+    TokenEventWriter,
     AccessTokenService,
     SigningKeyService,
     RefreshTokenStore,

@@ -23,7 +23,7 @@ import { WebhooksController } from './webhooks.controller.js';
 
 /**
  * Signed, durable delivery of token events to integrators. It knows only the event
- * contract and the outbox table; the token core does not know it exists.
+ * contract and the outbox reader; the token core does not know it exists.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule],
