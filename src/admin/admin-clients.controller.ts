@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 import { CreateClientDto, UpdateClientDto } from './dto/admin.dto.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
 

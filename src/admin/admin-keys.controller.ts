@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { SigningKeyService } from '../auth/keys/signing-key.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 
 @Controller('api/admin/keys')
 @UseGuards(AdminApiKeyGuard)

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { SessionsService } from '../auth/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 import { CreateUserDto, UpdateUserDto } from './dto/admin.dto.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
 

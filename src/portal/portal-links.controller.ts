@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { AdminApiKeyGuard } from '../admin/admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 import { NoStoreInterceptor } from './no-store.interceptor.js';
 import { PortalAccessService } from './portal-access.service.js';
 

@@ -1,7 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { adminApiKeyProvider } from '../admin/admin-api-key.js';
+import { AdminKeyModule } from '../admin-key/admin-key.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { HOST_RESOLVER, systemHostResolver } from './host-resolver.js';
 import { TokenEventListener } from './token-event.listener.js';
@@ -26,10 +26,9 @@ import { WebhooksController } from './webhooks.controller.js';
  * contract and the outbox reader; the token core does not know it exists.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule],
+  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule, AdminKeyModule],
   controllers: [WebhooksController],
   providers: [
-    adminApiKeyProvider,
     WebhookAuthGuard,
     WebhookSubscriptionsService,
     WebhookDeliveriesService,
