@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { MAX_REFRESH_TOKEN_LENGTH } from '../common/token-limits.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { Database } from '../database/database.js';
@@ -56,8 +57,6 @@ export interface IssuedTokens {
   /** When the returned refresh token stops working (idle or absolute, whichever is first). */
   refreshTokenExpiresAt: number;
 }
-
-const MAX_REFRESH_TOKEN_LENGTH = 512;
 
 const invalidGrant = (message = 'The refresh token is invalid, expired or revoked') => new DomainError('invalid_grant', message);
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { Clock } from '../../common/clock.js';
 import { sha256 } from '../../common/crypto/hashing.js';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -28,7 +29,6 @@ export type IntrospectionResult =
     };
 
 const INACTIVE = { active: false } as const;
-const MAX_TOKEN_LENGTH = 4096;
 
 /** RFC 7662 introspection of our refresh tokens and access tokens. */
 @Injectable()

@@ -18,8 +18,8 @@ export type CredentialsRequest = FastifyRequest & { refreshCredentials?: Refresh
 export const REFRESH_COOKIE = 'refresh_token';
 export const ACCESS_COOKIE = 'access_token';
 
-/** Longer than any token we issue; anything beyond it is refused before it reaches a hash or a parser. */
-export const MAX_PRESENTED_TOKEN_LENGTH = 8192;
+/** The DTO's name for the one limit of common/token-limits.ts (the DTO belongs to the OpenAPI work). */
+export { MAX_TOKEN_LENGTH as MAX_PRESENTED_TOKEN_LENGTH } from '../../common/token-limits.js';
 
 /**
  * The credentials the cookie or body guard put on the request. Required unless
