@@ -21,7 +21,7 @@ export class WebhookDeliveriesService {
   ) {}
 
   async sendTest(owner: WebhookOwner, subscriptionId: string): Promise<{ deliveryId: string; eventId: string }> {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const now = this.clock.now();
     const eventId = randomUUID();
     const deliveryId = await this.store.createTestDelivery(
@@ -33,7 +33,7 @@ export class WebhookDeliveriesService {
   }
 
   async list(owner: WebhookOwner, subscriptionId: string, limit: number, cursor?: string, filter: DeliveryFilter = {}) {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const rows = await this.store.listWithAttempts(subscriptionId, limit + 1, decodeCursor(cursor), filter);
     const items = rows.slice(0, limit).map(({ cursorKey: _cursor, ...delivery }) => delivery);
     if (rows.length <= limit) return { items };
@@ -43,7 +43,7 @@ export class WebhookDeliveriesService {
 
   /** One delivery: the body as sent and every attempt with the request headers as sent. */
   async get(owner: WebhookOwner, subscriptionId: string, deliveryId: string) {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const delivery = await this.store.findWithAttempts(subscriptionId, deliveryId);
     if (!delivery) throw new DomainError('not_found', 'No such delivery for this subscription');
     return delivery;
@@ -51,7 +51,7 @@ export class WebhookDeliveriesService {
 
   /** The last 24 clock hours (the current one included), hour by hour, with empty hours as zeros. */
   async hourlyStats(owner: WebhookOwner, subscriptionId: string) {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const now = this.clock.now();
     const since = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
     const byHour = new Map((await this.store.hourlyStats(subscriptionId, since, now + 1)).map((row) => [row.hourStart, row]));
@@ -64,7 +64,7 @@ export class WebhookDeliveriesService {
   }
 
   async retry(owner: WebhookOwner, subscriptionId: string, deliveryId: string): Promise<{ id: string; status: 'pending' }> {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     if (!(await this.store.retryByHand(subscriptionId, deliveryId, this.clock.now()))) {
       throw new DomainError('not_found', 'No such delivery for this subscription');
     }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Database, type Row } from '../database/database.js';
+import { Database, type Row, type Transaction } from '../database/database.js';
+import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -181,17 +183,43 @@ export class WebhookDeliveryStore {
     );
   }
 
+  /**
+   * A pending delivery, due at `now`, in the caller's transaction. Returns false when the
+   * subscription already has a delivery of this event: the unique (subscription, event)
+   * key makes fan-out idempotent.
+   */
+  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID()): Promise<boolean> {
+    await tx.manager
+      .createQueryBuilder()
+      .insert()
+      .into(WebhookDeliveryEntity)
+      .values({ id, ...delivery, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })
+      .orIgnore()
+      .execute();
+    // TypeORM reports no row count for an INSERT: whether the row is there says if it was inserted.
+    return this.exists(tx, id);
+  }
+
   /** A delivery outside the outbox (the test ping), due now. */
   async createTestDelivery(delivery: NewDelivery, now: number): Promise<string> {
     const id = randomUUID();
-    await this.db.transaction((tx) =>
-      tx.execute(
-        `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-        [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
-      ),
-    );
+    await this.db.transaction((tx) => this.insertPending(tx, delivery, now, id));
     return id;
+  }
+
+  /** Deletes every delivery of a subscription and their attempts. */
+  async deleteForSubscription(tx: Transaction, subscriptionId: string): Promise<void> {
+    await tx.manager
+      .createQueryBuilder()
+      .delete()
+      .from(WebhookAttemptEntity)
+      .where('delivery_id IN (SELECT id FROM webhook_deliveries WHERE subscription_id = :subscriptionId)', { subscriptionId })
+      .execute();
+    await tx.manager.getRepository(WebhookDeliveryEntity).delete({ subscriptionId });
+  }
+
+  private async exists(tx: Transaction, id: string): Promise<boolean> {
+    return tx.manager.getRepository(WebhookDeliveryEntity).existsBy({ id });
   }
 
   /** Puts a delivery back in line with a fresh schedule; false if there is no such delivery. */

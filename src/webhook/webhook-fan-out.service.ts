@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Database } from '../database/database.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
+import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 
 const SWEEP_BATCH = 200;
 
@@ -17,6 +18,8 @@ export class WebhookFanOut {
   constructor(
     private readonly db: Database,
     private readonly outbox: OutboxReader,
+    private readonly subscriptions: WebhookSubscriptionRepository,
+    private readonly deliveries: WebhookDeliveryStore,
   ) {}
 
   /** Returns how many deliveries were created. */
@@ -27,21 +30,13 @@ export class WebhookFanOut {
       const now = Date.now();
       if (!(await this.outbox.takeOver(tx, event.id, now))) return 0;
       // Only subscriptions that existed when the event was committed receive it.
-      const subscriptions = await tx.query(
-        `SELECT id, events FROM webhook_subscriptions
-          WHERE enabled = ? AND created_at <= ? AND (client_id IS NULL OR client_id = ?)`,
-        [true, event.occurredAt, typeof clientId === 'string' ? clientId : ''],
-      );
+      const subscriptions = await this.subscriptions.receiving(tx, typeof clientId === 'string' ? clientId : null, event.occurredAt);
       const payload = JSON.stringify(webhookData(event.data));
       let created = 0;
       for (const subscription of subscriptions) {
-        if (!(JSON.parse(String(subscription.events)) as string[]).includes(event.type)) continue;
-        created += await tx.execute(
-          `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-           ON CONFLICT (subscription_id, event_id) DO NOTHING`,
-          [randomUUID(), subscription.id, event.id, event.type, payload, event.occurredAt, now, now],
-        );
+        if (!subscription.events.includes(event.type)) continue;
+        const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
+        if (await this.deliveries.insertPending(tx, delivery, now)) created++;
       }
       return created;
     });

@@ -14,6 +14,7 @@ import { WebhookFanOut } from './webhook-fan-out.service.js';
 import { WebhookOutboxSweeper } from './webhook-outbox.sweeper.js';
 import { WebhookRetention } from './webhook-retention.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
+import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy } from './webhook-target.policy.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
@@ -30,6 +31,7 @@ import { WebhooksController } from './webhooks.controller.js';
   controllers: [WebhooksController],
   providers: [
     WebhookAuthGuard,
+    WebhookSubscriptionRepository,
     WebhookSubscriptionsService,
     WebhookDeliveriesService,
     WebhookDeliveryStore,
