@@ -11,6 +11,7 @@ import { AUTH_MODULE_OPTIONS, AUTH_ROUTE_PREFIX, type AuthModuleAsyncOptions } f
 import { TokenEventWriter } from './events/token-event.writer.js';
 import { AccessTokenGuard } from './guards/access-token.guard.js';
 import { SigningKey } from './keys/signing-key.entity.js';
+import { SigningKeyRepository } from './keys/signing-key.repository.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { WellKnownController } from './keys/well-known.controller.js';
 import { LoginController } from './login.controller.js';
@@ -56,6 +57,7 @@ import { TokenService } from './token.service.js';
     TokenEventWriter,
     AccessTokenService,
     SigningKeyService,
+    SigningKeyRepository,
     RefreshTokenStore,
     LoginService,
     OAuthClientGuard,
