@@ -34,7 +34,7 @@ import { RefreshController } from './refresh/refresh.controller.js';
 import { TokenCookies } from './refresh/token-cookies.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 import { RetentionJob } from './retention.job.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenRevocationService } from './token-revocation.service.js';
@@ -58,7 +58,7 @@ import { TokenService } from './token.service.js';
     AccessTokenService,
     SigningKeyService,
     SigningKeyRepository,
-    RefreshTokenStore,
+    RefreshTokenRepository,
     LoginService,
     OAuthClientGuard,
     IntrospectionCallerGuard,
@@ -81,7 +81,7 @@ import { TokenService } from './token.service.js';
     TokenRevocationService,
     AccessTokenService,
     SigningKeyService,
-    RefreshTokenStore,
+    RefreshTokenRepository,
     AccessTokenGuard,
     ClientsModule,
   ],

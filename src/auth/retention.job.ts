@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { retentionConfig, type RetentionConfig } from '../config/retention.config.js';
 import { purgeTiming, ScheduledPurge } from '../database/batched-purge.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 const GRACE_SWEEP_MS = 5_000;
 
@@ -17,7 +17,7 @@ export class RetentionJob extends ScheduledPurge {
   private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly clock: Clock,
     @Inject(retentionConfig.KEY) config: RetentionConfig,
   ) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { Database, type Transaction } from '../database/database.js';
 import { TokenEventWriter } from './events/token-event.writer.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 export interface FamilySelector {
   userId?: string;
@@ -15,7 +15,7 @@ export interface FamilySelector {
 export class TokenRevocationService {
   constructor(
     private readonly db: Database,
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly events: TokenEventWriter,
     private readonly clock: Clock,
   ) {}

@@ -13,7 +13,7 @@ import { AccessTokenService, type PreparedAccessToken } from './access-token.ser
 import { TokenEventWriter, type EventFamily } from './events/token-event.writer.js';
 import type { TokenReuseDetectedData } from './events/token-events.js';
 import { REFRESH_METRICS, type RefreshMetrics } from './refresh-metrics.js';
-import { RefreshTokenStore, type PresentedRefreshToken } from './refresh-token.store.js';
+import { RefreshTokenRepository, type PresentedRefreshToken } from './refresh-token.repository.js';
 
 /** Where a request came from, for the event and the session list. */
 export interface RequestContext {
@@ -81,7 +81,7 @@ export class TokenService {
 
   constructor(
     private readonly db: Database,
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly box: SecretBox,
     private readonly events: TokenEventWriter,

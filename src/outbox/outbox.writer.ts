@@ -19,6 +19,7 @@ export class OutboxWriter {
     occurredAt = Date.now(),
   ): Promise<OutboxMessage<TType, TData>> {
     const message = { id: randomUUID(), type, occurredAt, data };
+    // Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement.
     await tx.execute('INSERT INTO outbox_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)', [
       message.id,
       type,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { sha256 } from '../../common/crypto/hashing.js';
 import { MAX_REFRESH_TOKEN_LENGTH } from '../../common/token-limits.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
 import { looksLikeJwt } from './token-lookup.js';
 
@@ -16,7 +16,7 @@ export class OAuthRevocationService {
   private readonly logger = new Logger(OAuthRevocationService.name);
 
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly revocations: TokenRevocationService,
   ) {}
 

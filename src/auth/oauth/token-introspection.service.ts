@@ -6,7 +6,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import { USER_STORE, type UserStore } from '../../users/user-store.js';
 import { AccessTokenService } from '../access-token.service.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { looksLikeJwt } from './token-lookup.js';
 
 /** Who asks: a client (sees only its own tokens) or the admin key (sees all). */
@@ -34,7 +34,7 @@ const INACTIVE = { active: false } as const;
 @Injectable()
 export class TokenIntrospectionService {
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly clock: Clock,
     @Inject(USER_STORE) private readonly users: UserStore,

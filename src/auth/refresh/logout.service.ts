@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { Clock } from '../../common/clock.js';
 import { sha256 } from '../../common/crypto/hashing.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
 import { TokenService, type RequestContext } from '../token.service.js';
 import { type RefreshCredentials } from './refresh-credentials.js';
@@ -19,7 +19,7 @@ import { type RefreshCredentials } from './refresh-credentials.js';
 @Injectable()
 export class LogoutService {
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly revocation: TokenRevocationService,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
