@@ -4,6 +4,7 @@ import { AdminKeyModule } from '../admin-key/admin-key.module.js';
 import { OriginPolicy } from '../auth/refresh/origin-policy.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { WebhookModule } from '../webhook/webhook.module.js';
+import { PortalAccessRepository } from './portal-access.repository.js';
 import { PortalAccessService } from './portal-access.service.js';
 import { PortalCookie } from './portal-cookie.js';
 import { PortalLink } from './portal-link.entity.js';
@@ -21,6 +22,6 @@ import { PortalWebhooksController } from './portal-webhooks.controller.js';
 @Module({
   imports: [TypeOrmModule.forFeature([PortalLink, PortalSession]), ClientsModule, WebhookModule, AdminKeyModule],
   controllers: [PortalLinksController, PortalSessionController, PortalWebhooksController, PortalPageController],
-  providers: [OriginPolicy, PortalAccessService, PortalCookie, PortalOriginGuard, PortalSessionGuard],
+  providers: [OriginPolicy, PortalAccessRepository, PortalAccessService, PortalCookie, PortalOriginGuard, PortalSessionGuard],
 })
 export class PortalModule {}
