@@ -185,19 +185,17 @@ export class WebhookDeliveryStore {
 
   /**
    * A pending delivery, due at `now`, in the caller's transaction. Returns false when the
-   * subscription already has a delivery of this event: the unique (subscription, event)
-   * key makes fan-out idempotent.
+   * subscription already has a delivery of this event: ON CONFLICT on the unique
+   * (subscription, event) key makes fan-out idempotent, and the row count says which.
    */
   async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID()): Promise<boolean> {
-    await tx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookDeliveryEntity)
-      .values({ id, ...delivery, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })
-      .orIgnore()
-      .execute();
-    // TypeORM reports no row count for an INSERT: whether the row is there says if it was inserted.
-    return this.exists(tx, id);
+    const inserted = await tx.execute(
+      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+       ON CONFLICT (subscription_id, event_id) DO NOTHING`,
+      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
+    );
+    return inserted === 1;
   }
 
   /** A delivery outside the outbox (the test ping), due now. */
@@ -216,10 +214,6 @@ export class WebhookDeliveryStore {
       .where('delivery_id IN (SELECT id FROM webhook_deliveries WHERE subscription_id = :subscriptionId)', { subscriptionId })
       .execute();
     await tx.manager.getRepository(WebhookDeliveryEntity).delete({ subscriptionId });
-  }
-
-  private async exists(tx: Transaction, id: string): Promise<boolean> {
-    return tx.manager.getRepository(WebhookDeliveryEntity).existsBy({ id });
   }
 
   /** Puts a delivery back in line with a fresh schedule; false if there is no such delivery. */
