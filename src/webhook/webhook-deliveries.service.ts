@@ -4,7 +4,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { WEBHOOK_TEST_EVENT } from './webhook-events.js';
 import type { WebhookOwner } from './webhook-owner.js';
-import { WebhookDeliveryStore, type DeliveryFilter } from './webhook-delivery.store.js';
+import { WebhookDeliveryRepository, type DeliveryFilter } from './webhook-delivery.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
 
@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000;
 export class WebhookDeliveriesService {
   constructor(
     private readonly subscriptions: WebhookSubscriptionsService,
-    private readonly store: WebhookDeliveryStore,
+    private readonly store: WebhookDeliveryRepository,
     private readonly dispatcher: WebhookDispatcher,
     private readonly clock: Clock,
   ) {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 
@@ -19,7 +19,7 @@ export class WebhookFanOut {
     private readonly db: Database,
     private readonly outbox: OutboxReader,
     private readonly subscriptions: WebhookSubscriptionRepository,
-    private readonly deliveries: WebhookDeliveryStore,
+    private readonly deliveries: WebhookDeliveryRepository,
   ) {}
 
   /** Returns how many deliveries were created. */

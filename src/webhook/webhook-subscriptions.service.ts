@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Database } from '../database/database.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { DEFAULT_SUBSCRIPTION_EVENTS } from './webhook-events.js';
 import type { WebhookOwner } from './webhook-owner.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
@@ -48,7 +48,7 @@ export class WebhookSubscriptionsService {
   constructor(
     private readonly db: Database,
     private readonly subscriptions: WebhookSubscriptionRepository,
-    private readonly deliveries: WebhookDeliveryStore,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly clock: Clock,
     private readonly box: SecretBox,
     private readonly signer: WebhookSigner,

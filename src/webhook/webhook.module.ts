@@ -9,7 +9,7 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookAuthGuard } from './webhook-auth.guard.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { WebhookFanOut } from './webhook-fan-out.service.js';
 import { WebhookOutboxSweeper } from './webhook-outbox.sweeper.js';
 import { WebhookRetention } from './webhook-retention.js';
@@ -34,7 +34,7 @@ import { WebhooksController } from './webhooks.controller.js';
     WebhookSubscriptionRepository,
     WebhookSubscriptionsService,
     WebhookDeliveriesService,
-    WebhookDeliveryStore,
+    WebhookDeliveryRepository,
     WebhookFanOut,
     WebhookOutboxSweeper,
     WebhookRetention,

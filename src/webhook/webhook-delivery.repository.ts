@@ -57,9 +57,13 @@ export function messageBody(eventType: string, occurredAt: number, payload: stri
   return JSON.stringify({ type: eventType, timestamp: new Date(occurredAt).toISOString(), data: JSON.parse(payload) as unknown });
 }
 
-/** SQL for deliveries and their attempts. Every state change is one conditional UPDATE. */
+/**
+ * Deliveries and their attempts. Plain writes go through TypeORM; the lease claim, the
+ * idempotent insert, the bounded purge and the reporting queries are hand-written, each
+ * saying what it guarantees. Every state change is one conditional UPDATE.
+ */
 @Injectable()
-export class WebhookDeliveryStore {
+export class WebhookDeliveryRepository {
   constructor(private readonly db: Database) {}
 
   /**
@@ -130,56 +134,43 @@ export class WebhookDeliveryStore {
     };
   }
 
-  /** Records an attempt and the delivery's next state, if we still hold the lease. */
-  async complete(
-    id: string,
-    leaseUntil: number,
-    attempt: AttemptRecord,
-    status: DeliveryStatus,
-    options: { disableSubscriptionId?: string } = {},
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.execute(
-        `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          randomUUID(),
-          id,
-          attempt.attempt,
-          attempt.attemptedAt,
-          attempt.statusCode,
-          attempt.durationMs,
-          attempt.error,
-          attempt.responseBody,
-          attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
-          attempt.nextRetryAt,
-        ],
-      );
-      await tx.execute(
-        `UPDATE webhook_deliveries
-            SET status = ?, next_attempt_at = ?, lease_until = NULL, last_status_code = ?, last_error = ?, last_duration_ms = ?, completed_at = ?
-          WHERE id = ? AND lease_until = ?`,
-        [
-          status,
-          attempt.nextRetryAt,
-          attempt.statusCode,
-          attempt.error,
-          attempt.durationMs,
-          status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
-          id,
-          leaseUntil,
-        ],
-      );
-      if (options.disableSubscriptionId) {
-        await tx.execute('UPDATE webhook_subscriptions SET enabled = ?, updated_at = ? WHERE id = ?', [false, attempt.attemptedAt, options.disableSubscriptionId]);
-      }
+  /** Records an attempt and, if we still hold the lease (a conditional update), the delivery's next state. */
+  async complete(tx: Transaction, id: string, leaseUntil: number, attempt: AttemptRecord, status: DeliveryStatus): Promise<void> {
+    await tx.manager.getRepository(WebhookAttemptEntity).insert({
+      id: randomUUID(),
+      deliveryId: id,
+      attempt: attempt.attempt,
+      attemptedAt: attempt.attemptedAt,
+      statusCode: attempt.statusCode,
+      durationMs: attempt.durationMs,
+      error: attempt.error,
+      responseBody: attempt.responseBody,
+      requestHeaders: attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
+      nextRetryAt: attempt.nextRetryAt,
     });
+    await tx.manager.getRepository(WebhookDeliveryEntity).update(
+      { id, leaseUntil },
+      {
+        status,
+        nextAttemptAt: attempt.nextRetryAt,
+        leaseUntil: null,
+        lastStatusCode: attempt.statusCode,
+        lastError: attempt.error,
+        lastDurationMs: attempt.durationMs,
+        completedAt: status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
+      },
+    );
   }
 
-  /** Gives a lease back without counting the attempt (the process is stopping mid-send). */
+  /** Gives a lease back without counting the attempt (the process is stopping mid-send); conditional on still holding it. */
   async release(id: string, leaseUntil: number): Promise<void> {
     await this.db.transaction((tx) =>
-      tx.execute('UPDATE webhook_deliveries SET lease_until = NULL, attempts = attempts - 1 WHERE id = ? AND lease_until = ?', [id, leaseUntil]),
+      tx.manager
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ leaseUntil: null, attempts: () => 'attempts - 1' })
+        .where({ id, leaseUntil })
+        .execute(),
     );
   }
 
@@ -218,14 +209,12 @@ export class WebhookDeliveryStore {
 
   /** Puts a delivery back in line with a fresh schedule; false if there is no such delivery. */
   async retryByHand(subscriptionId: string, deliveryId: string, now: number): Promise<boolean> {
-    const changed = await this.db.transaction((tx) =>
-      tx.execute(
-        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL
-          WHERE id = ? AND subscription_id = ?`,
-        [now, deliveryId, subscriptionId],
-      ),
+    const result = await this.db.transaction((tx) =>
+      tx.manager
+        .getRepository(WebhookDeliveryEntity)
+        .update({ id: deliveryId, subscriptionId }, { status: 'pending', attempts: 0, nextAttemptAt: now, completedAt: null }),
     );
-    return changed === 1;
+    return result.affected === 1;
   }
 
   async listWithAttempts(subscriptionId: string, limit: number, cursor?: { createdAt: number; id: string }, filter: DeliveryFilter = {}) {
@@ -346,8 +335,7 @@ export class WebhookDeliveryStore {
 
   /** How many deliveries wait for an attempt. */
   async countPending(): Promise<number> {
-    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'`);
-    return Number(row?.n ?? 0);
+    return this.db.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'pending' });
   }
 }
 
