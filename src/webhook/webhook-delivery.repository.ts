@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Database, type Row, type Transaction } from '../database/database.js';
 import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
@@ -217,32 +218,28 @@ export class WebhookDeliveryRepository {
     return result.affected === 1;
   }
 
+  /** A page of a subscription's deliveries, newest first, each with its attempt log (no headers). */
   async listWithAttempts(subscriptionId: string, limit: number, cursor?: { createdAt: number; id: string }, filter: DeliveryFilter = {}) {
-    const where = ['subscription_id = ?'];
-    const params: unknown[] = [subscriptionId];
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.eventType) {
-      where.push('event_type = ?');
-      params.push(filter.eventType);
-    }
-    if (cursor) {
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      params.push(cursor.createdAt, cursor.createdAt, cursor.id);
-    }
-    const rows = await this.db.query(`SELECT * FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, [...params, limit]);
-    return this.withAttempts(rows, false);
+    const base: FindOptionsWhere<WebhookDeliveryEntity> = { subscriptionId };
+    if (filter.status) base.status = filter.status;
+    if (filter.eventType) base.eventType = filter.eventType;
+    const where = cursor
+      ? [
+          { ...base, createdAt: LessThan(cursor.createdAt) },
+          { ...base, createdAt: cursor.createdAt, id: LessThan(cursor.id) },
+        ]
+      : base;
+    const deliveries = await this.deliveries().find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    return this.withAttempts(deliveries, false);
   }
 
   /** One delivery of a subscription with its body as sent and every attempt, headers included; null if there is none. */
   async findWithAttempts(subscriptionId: string, deliveryId: string) {
-    const rows = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ? AND subscription_id = ?', [deliveryId, subscriptionId]);
-    if (rows.length === 0) return null;
-    const [delivery] = await this.withAttempts(rows, true);
-    const { cursorKey: _cursor, ...rest } = delivery!;
-    return { ...rest, body: messageBody(String(rows[0]!.event_type), this.db.num(rows[0]!.occurred_at), String(rows[0]!.payload)) };
+    const delivery = await this.deliveries().findOneBy({ id: deliveryId, subscriptionId });
+    if (!delivery) return null;
+    const [withLog] = await this.withAttempts([delivery], true);
+    const { cursorKey: _cursor, ...rest } = withLog!;
+    return { ...rest, body: messageBody(delivery.eventType, delivery.occurredAt, delivery.payload) };
   }
 
   /**
@@ -281,42 +278,43 @@ export class WebhookDeliveryRepository {
     }));
   }
 
-  private async withAttempts(rows: Row[], headers: boolean) {
-    if (rows.length === 0) return [];
-    const ids = rows.map((row) => String(row.id));
-    const attempts = await this.db.query(
-      `SELECT * FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')}) ORDER BY attempted_at, attempt`,
-      ids,
-    );
-    const byDelivery = new Map<string, Row[]>();
+  private async withAttempts(deliveries: WebhookDeliveryEntity[], headers: boolean) {
+    if (deliveries.length === 0) return [];
+    const attempts = await this.db.dataSource.getRepository(WebhookAttemptEntity).find({
+      where: { deliveryId: In(deliveries.map((delivery) => delivery.id)) },
+      order: { attemptedAt: 'ASC', attempt: 'ASC' },
+    });
+    const byDelivery = new Map<string, WebhookAttemptEntity[]>();
     for (const attempt of attempts) {
-      const list = byDelivery.get(String(attempt.delivery_id)) ?? [];
+      const list = byDelivery.get(attempt.deliveryId) ?? [];
       list.push(attempt);
-      byDelivery.set(String(attempt.delivery_id), list);
+      byDelivery.set(attempt.deliveryId, list);
     }
-    return rows.map((row) => ({
-      id: String(row.id),
-      eventId: String(row.event_id),
-      eventType: String(row.event_type),
-      status: String(row.status) as DeliveryStatus,
-      attempts: Number(row.attempts),
-      nextAttemptAt: iso(this.db.num(row.next_attempt_at, true), String(row.status) === 'pending'),
-      createdAt: iso(this.db.num(row.created_at))!,
-      completedAt: iso(this.db.num(row.completed_at, true)),
-      cursorKey: { createdAt: this.db.num(row.created_at), id: String(row.id) },
-      attemptLog: (byDelivery.get(String(row.id)) ?? []).map((attempt) => ({
-        attempt: Number(attempt.attempt),
-        at: iso(this.db.num(attempt.attempted_at))!,
-        statusCode: attempt.status_code === null ? null : Number(attempt.status_code),
-        durationMs: Number(attempt.duration_ms),
-        error: attempt.error === null ? null : String(attempt.error),
-        responseBody: attempt.response_body === null ? null : String(attempt.response_body),
-        nextRetryAt: iso(this.db.num(attempt.next_retry_at, true)),
-        ...(headers
-          ? { requestHeaders: attempt.request_headers === null || attempt.request_headers === undefined ? null : (JSON.parse(String(attempt.request_headers)) as Record<string, string>) }
-          : {}),
+    return deliveries.map((delivery) => ({
+      id: delivery.id,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      status: delivery.status,
+      attempts: delivery.attempts,
+      nextAttemptAt: iso(delivery.nextAttemptAt, delivery.status === 'pending'),
+      createdAt: iso(delivery.createdAt)!,
+      completedAt: iso(delivery.completedAt),
+      cursorKey: { createdAt: delivery.createdAt, id: delivery.id },
+      attemptLog: (byDelivery.get(delivery.id) ?? []).map((attempt) => ({
+        attempt: attempt.attempt,
+        at: iso(attempt.attemptedAt)!,
+        statusCode: attempt.statusCode,
+        durationMs: attempt.durationMs,
+        error: attempt.error,
+        responseBody: attempt.responseBody,
+        nextRetryAt: iso(attempt.nextRetryAt),
+        ...(headers ? { requestHeaders: attempt.requestHeaders === null ? null : (JSON.parse(attempt.requestHeaders) as Record<string, string>) } : {}),
       })),
     }));
+  }
+
+  private deliveries(): Repository<WebhookDeliveryEntity> {
+    return this.db.dataSource.getRepository(WebhookDeliveryEntity);
   }
 
   /**
@@ -335,7 +333,7 @@ export class WebhookDeliveryRepository {
 
   /** How many deliveries wait for an attempt. */
   async countPending(): Promise<number> {
-    return this.db.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'pending' });
+    return this.deliveries().countBy({ status: 'pending' });
   }
 }
 
