@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { OAuthLifecycleModule } from './auth/oauth/oauth-lifecycle.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
@@ -17,7 +16,6 @@ import { WebhookModule } from './webhook/webhook.module.js';
     MetricsModule,
     HealthModule,
     AuthModule,
-    OAuthLifecycleModule,
     AdminModule,
     WebhookModule,
     DemoModule,

@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import Sqlite from 'better-sqlite3';
 import { generateKeyPair, SignJWT } from 'jose';
 import { SigningKeyService } from '../src/auth/keys/signing-key.service.js';
-import { RefreshTokenStore } from '../src/auth/refresh-token.store.js';
+import { RefreshTokenRepository } from '../src/auth/refresh-token.repository.js';
 import { sha256 } from '../src/common/crypto/hashing.js';
 import { Database } from '../src/database/database.js';
 import type { RequestOptions } from './support/api-client.js';
@@ -303,7 +303,7 @@ describe('cookie-or-body refresh (POST /api/auth/refresh, /api/jwt/refresh) and 
 
         const global = await t.api.post('/api/auth/logout', { json: { refreshToken: c.refreshToken, global: true } });
         expect(global.status).toBe(200);
-        const live = await t.app.get(RefreshTokenStore).liveFamilies(t.app.get(Database), { userId: logoutUser.id }, Date.now());
+        const live = await t.app.get(RefreshTokenRepository).liveFamilies(t.app.get(Database), { userId: logoutUser.id }, Date.now());
         expect(live).toEqual([]);
         // The sentinel: one more logout, of another user's family. Once its event is in, every
         // event of the logouts above (and any extra one) would be too.
@@ -367,7 +367,7 @@ function expectClearedCookies(response: { status: number; headers: Headers }) {
 
 describe('logout acts only on a token that could still refresh', () => {
   const liveFamilyIds = async (t: TestApp, userId: string) =>
-    (await t.app.get(RefreshTokenStore).liveFamilies(t.app.get(Database), { userId }, Date.now())).map((family) => family.id).sort();
+    (await t.app.get(RefreshTokenRepository).liveFamilies(t.app.get(Database), { userId }, Date.now())).map((family) => family.id).sort();
 
   describe('with no grace window', () => {
     let t: TestApp;
@@ -513,9 +513,9 @@ describe('a database failure during refresh', () => {
     t = await startTestApp({
       env: { DATABASE_RETRY_AFTER_SECONDS: '7' },
       override: (builder) =>
-        builder.overrideProvider(RefreshTokenStore).useFactory({
+        builder.overrideProvider(RefreshTokenRepository).useFactory({
           factory: (db: Database) => {
-            const store = new RefreshTokenStore(db);
+            const store = new RefreshTokenRepository(db);
             store.findByHash = async (hash: string) => {
               // The error better-sqlite3 raises when the disk fails, and one that is simply a bug.
               if (hash === sha256(DISK_ERROR_TOKEN)) throw new Sqlite.SqliteError('disk I/O error at /var/lib/secret/path.db', 'SQLITE_IOERR');

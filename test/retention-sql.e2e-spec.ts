@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { RefreshTokenStore } from '../src/auth/refresh-token.store.js';
+import { RefreshTokenRepository } from '../src/auth/refresh-token.repository.js';
 import { RetentionJob } from '../src/auth/retention.job.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/database/database.js';
@@ -65,7 +65,7 @@ describe('retention statements', () => {
   const count = async (sql: string, params: unknown[] = []) => Number((await t.app.get(Database).query(sql, params))[0]!.n);
 
   it('wipes kept successors once the grace window has ended, then purges ended families', async () => {
-    const store = t.app.get(RefreshTokenStore);
+    const store = t.app.get(RefreshTokenRepository);
     const client = await createClient(t.api, { public: true });
     const user = await createUser(t.api);
     const { refreshToken } = await login(t.api, user, client);

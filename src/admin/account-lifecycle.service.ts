@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { TokenRevocationService } from '../auth/token-revocation.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { Database } from '../database/database.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { UsersService, type UserChanges } from '../users/users.service.js';
 
 /**
@@ -16,34 +15,29 @@ export class AccountLifecycleService {
     private readonly users: UsersService,
     private readonly clients: ClientsService,
     private readonly revocations: TokenRevocationService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async updateUser(id: string, changes: UserChanges) {
     const prepared = await this.users.prepareChanges(changes);
     const reason = changes.disabled ? 'user_disabled' : changes.password !== undefined ? 'password_changed' : undefined;
-    const { user, events } = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const user = await this.users.update(tx, id, prepared);
-      const events = reason ? await this.revocations.revokeWithin(tx, { userId: id }, reason) : [];
-      return { user, events };
+      if (reason) await this.revocations.revokeWithin(tx, { userId: id }, reason);
+      return user;
     });
-    this.relay.announce(events);
-    return user;
   }
 
   async deleteUser(id: string): Promise<void> {
-    const events = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       await this.users.delete(tx, id);
-      return this.revocations.revokeWithin(tx, { userId: id }, 'user_deleted');
+      await this.revocations.revokeWithin(tx, { userId: id }, 'user_deleted');
     });
-    this.relay.announce(events);
   }
 
   async deleteClient(clientId: string): Promise<void> {
-    const events = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       await this.clients.delete(tx, clientId);
-      return this.revocations.revokeWithin(tx, { clientId }, 'client_deleted');
+      await this.revocations.revokeWithin(tx, { clientId }, 'client_deleted');
     });
-    this.relay.announce(events);
   }
 }

@@ -4,7 +4,7 @@ import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { ClientDto, ClientPageDto, ClientWithNewSecretDto, CreatedClientDto } from './dto/admin-answers.dto.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 import { CreateClientDto, UpdateClientDto } from './dto/admin.dto.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
 

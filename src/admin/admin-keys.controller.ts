@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { ApiErrors } from '../common/http/api-errors.js';
 import { RevokedKeyDto, RotatedKeyDto } from './dto/admin-answers.dto.js';
 import { SigningKeyService } from '../auth/keys/signing-key.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 
 @ApiTags('admin')
 @ApiBearerAuth('admin-key')

@@ -5,7 +5,7 @@ import { SessionListDto, UserDto, UserPageDto } from './dto/admin-answers.dto.js
 import { SessionsService } from '../auth/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 import { CreateUserDto, UpdateUserDto } from './dto/admin.dto.js';
 import { PageQueryDto, paginate } from '../common/http/pagination.js';
 

@@ -3,16 +3,14 @@ import { AuthModule } from '../auth/auth.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
-import { AdminApiKeyGuard } from './admin-api-key.guard.js';
-import { adminApiKeyProvider } from './admin-api-key.js';
+import { AdminKeyModule } from '../admin-key/admin-key.module.js';
 import { AdminClientsController } from './admin-clients.controller.js';
 import { AdminKeysController } from './admin-keys.controller.js';
 import { AdminUsersController } from './admin-users.controller.js';
 
 @Module({
-  imports: [AuthModule, ClientsModule, UsersModule],
+  imports: [AuthModule, AdminKeyModule, ClientsModule, UsersModule],
   controllers: [AdminClientsController, AdminUsersController, AdminKeysController],
-  providers: [adminApiKeyProvider, AdminApiKeyGuard, AccountLifecycleService],
-  exports: [adminApiKeyProvider, AdminApiKeyGuard],
+  providers: [AccountLifecycleService],
 })
 export class AdminModule {}

@@ -3,6 +3,7 @@ import { jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { MAX_ACCESS_TOKEN_LENGTH } from '../common/token-limits.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { encodeProtectedHeader, signCompactJws } from './keys/compact-jws.js';
@@ -47,9 +48,6 @@ export interface VerifyOptions {
    */
   audience?: string | ((claims: AccessTokenClaims) => Promise<string | undefined>);
 }
-
-/** Longer than any access token we issue; anything beyond it is refused unparsed. */
-const MAX_ACCESS_TOKEN_LENGTH = 8192;
 
 /** Builds, signs and verifies JWT access tokens. */
 @Injectable()

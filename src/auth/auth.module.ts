@@ -1,20 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminKeyModule } from '../admin-key/admin-key.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { InfrastructureModule } from '../infrastructure.module.js';
 import { USER_STORE } from '../users/user-store.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AUTH_MODULE_OPTIONS, AUTH_ROUTE_PREFIX, type AuthModuleAsyncOptions } from './auth-module.options.js';
+import { TokenEventWriter } from './events/token-event.writer.js';
 import { AccessTokenGuard } from './guards/access-token.guard.js';
 import { SigningKey } from './keys/signing-key.entity.js';
+import { SigningKeyRepository } from './keys/signing-key.repository.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { WellKnownController } from './keys/well-known.controller.js';
 import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
 import { MeController } from './me.controller.js';
-import { adminApiKeyProvider } from '../admin/admin-api-key.js';
 import { IntrospectionCallerGuard } from './oauth/introspection-caller.guard.js';
 import { OAuthClientGuard } from './oauth/oauth-client.guard.js';
 import { OAuthIntrospectionController } from './oauth/oauth-introspection.controller.js';
@@ -32,23 +34,36 @@ import { RefreshController } from './refresh/refresh.controller.js';
 import { TokenCookies } from './refresh/token-cookies.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 import { RetentionJob } from './retention.job.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenRevocationService } from './token-revocation.service.js';
 import { TokenService } from './token.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RefreshTokenFamily, RefreshToken, SigningKey]), ClientsModule, UsersModule],
-  controllers: [OAuthTokenController, LoginController, WellKnownController, RefreshController, MeController],
+  imports: [TypeOrmModule.forFeature([RefreshTokenFamily, RefreshToken, SigningKey]), AdminKeyModule, ClientsModule, UsersModule],
+  controllers: [
+    OAuthTokenController,
+    OAuthRevocationController,
+    OAuthIntrospectionController,
+    LoginController,
+    WellKnownController,
+    RefreshController,
+    MeController,
+  ],
   providers: [
     TokenService,
     TokenRevocationService,
+    TokenEventWriter,
     AccessTokenService,
     SigningKeyService,
-    RefreshTokenStore,
+    SigningKeyRepository,
+    RefreshTokenRepository,
     LoginService,
     OAuthClientGuard,
+    IntrospectionCallerGuard,
+    OAuthRevocationService,
+    TokenIntrospectionService,
     RetentionJob,
     SessionsService,
     PublicRefreshService,
@@ -66,7 +81,7 @@ import { TokenService } from './token.service.js';
     TokenRevocationService,
     AccessTokenService,
     SigningKeyService,
-    RefreshTokenStore,
+    RefreshTokenRepository,
     AccessTokenGuard,
     ClientsModule,
   ],
@@ -75,10 +90,9 @@ export class AuthModule {
   /**
    * For host applications: the whole token service (configuration from the environment,
    * database, outbox, events) in one import, with the host's own user store if it has one.
-   * Revocation (RFC 7009) and introspection (RFC 7662) come with it: in the standalone
-   * server OAuthLifecycleModule serves them beside the admin API; a host has no admin API,
-   * so they are mounted here, under the same prefix as every other route of the module.
-   * Introspection accepts ADMIN_API_KEY (or the generated key file) besides the client.
+   * Revocation (RFC 7009) and introspection (RFC 7662) come with it, under the same prefix
+   * as every other route of the module. Introspection accepts ADMIN_API_KEY (or the
+   * generated key file) besides the client.
    */
   static forRootAsync(options: AuthModuleAsyncOptions): DynamicModule {
     return {
@@ -88,13 +102,8 @@ export class AuthModule {
         ...(options.imports ?? []),
         ...(options.routePrefix ? [RouterModule.register([{ path: options.routePrefix, module: AuthModule }])] : []),
       ],
-      controllers: [OAuthRevocationController, OAuthIntrospectionController],
       providers: [
         { provide: AUTH_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-        OAuthRevocationService,
-        TokenIntrospectionService,
-        IntrospectionCallerGuard,
-        adminApiKeyProvider,
         ...(options.routePrefix ? [{ provide: AUTH_ROUTE_PREFIX, useValue: options.routePrefix }] : []),
         ...(options.userStore ? [{ provide: USER_STORE, useClass: options.userStore }] : []),
       ],

@@ -4,7 +4,8 @@ import { ApiErrors } from '../common/http/api-errors.js';
 import { ApiTokenAnswer } from './dto/token-answers.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimit, RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
-import { parseBasicCredentials } from './oauth/basic-credentials.js';
+import { parseBasicCredentials } from '../common/http/basic-credentials.js';
+import { BASIC_CHALLENGE } from './oauth/oauth-client.guard.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
 import { CookieLoginOriginGuard } from './refresh/cookie-login-origin.guard.js';
@@ -45,7 +46,7 @@ export class LoginController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('authorization') authorization?: string,
   ) {
-    const issued = await this.logins.login({ ...body, basic: parseBasicCredentials(authorization), ...requestContext(request) });
+    const issued = await this.logins.login({ ...body, basic: parseBasicCredentials(authorization, BASIC_CHALLENGE), ...requestContext(request) });
     if (body.cookies) return this.cookies.answer(reply, issued);
     return {
       token: issued.accessToken,

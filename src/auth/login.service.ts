@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { USER_STORE, type UserStore } from '../users/user-store.js';
-import type { BasicCredentials } from './oauth/basic-credentials.js';
+import type { BasicCredentials } from '../common/http/basic-credentials.js';
 import { parseScope } from './oauth/form-params.js';
 import { TokenService, type IssuedTokens, type RequestContext } from './token.service.js';
 

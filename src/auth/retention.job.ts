@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { retentionConfig, type RetentionConfig } from '../config/retention.config.js';
-import { purgeInBatches, PurgeSchedule } from '../database/batched-purge.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { purgeTiming, ScheduledPurge } from '../database/batched-purge.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 const GRACE_SWEEP_MS = 5_000;
 
@@ -12,34 +12,33 @@ const GRACE_SWEEP_MS = 5_000;
  * touched: consumed hashes stay until the family's absolute expiry, so reuse stays detectable.
  */
 @Injectable()
-export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
+export class RetentionJob extends ScheduledPurge {
   private readonly logger = new Logger(RetentionJob.name);
   private graceTimer: NodeJS.Timeout | undefined;
-  private readonly schedule = new PurgeSchedule(this.logger, 'ended refresh-token families', (signal) => this.purge(signal));
 
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly clock: Clock,
-    @Inject(retentionConfig.KEY) private readonly config: RetentionConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.graceTimer = setInterval(() => void this.wipeGrace(), GRACE_SWEEP_MS).unref();
-    this.schedule.start(this.config.intervalSeconds * 1000);
+    @Inject(retentionConfig.KEY) config: RetentionConfig,
+  ) {
+    super('ended refresh-token families', purgeTiming(config, config.familySeconds, clock));
   }
 
-  onModuleDestroy(): Promise<void> {
+  override onApplicationBootstrap(): void {
+    this.graceTimer = setInterval(() => void this.wipeGrace(), GRACE_SWEEP_MS).unref();
+    super.onApplicationBootstrap();
+  }
+
+  override onModuleDestroy(): Promise<void> {
     clearInterval(this.graceTimer);
-    return this.schedule.stop();
+    return super.onModuleDestroy();
   }
 
   async wipeGrace(): Promise<void> {
     await this.store.wipeExpiredGrace(this.clock.now()).catch((error: Error) => this.logger.warn(`Grace sweep failed: ${error.message}`));
   }
 
-  /** Every family that ended before the retention cutoff, in batches; returns how many. */
-  purge(signal?: AbortSignal): Promise<number> {
-    const before = this.clock.now() - this.config.familySeconds * 1000;
-    return purgeInBatches((size) => this.store.purgeEndedFamilies(before, size), this.config.batchSize, signal);
+  protected purgeBatch(before: number, size: number): Promise<number> {
+    return this.store.purgeEndedFamilies(before, size);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Database } from '../database/database.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 import { TokenRevocationService } from './token-revocation.service.js';
 
 /** A user's live families, as the admin API shows them. */
@@ -10,7 +10,7 @@ import { TokenRevocationService } from './token-revocation.service.js';
 export class SessionsService {
   constructor(
     private readonly db: Database,
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly revocations: TokenRevocationService,
     private readonly clock: Clock,
   ) {}

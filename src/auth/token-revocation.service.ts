@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { Database, type Transaction } from '../database/database.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
-import { OutboxWriter } from '../outbox/outbox.writer.js';
-import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { TokenEvents } from './events/token-events.js';
-import { RefreshTokenStore } from './refresh-token.store.js';
+import { TokenEventWriter } from './events/token-event.writer.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 export interface FamilySelector {
   userId?: string;
@@ -18,43 +15,25 @@ export interface FamilySelector {
 export class TokenRevocationService {
   constructor(
     private readonly db: Database,
-    private readonly store: RefreshTokenStore,
-    private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
+    private readonly store: RefreshTokenRepository,
+    private readonly events: TokenEventWriter,
     private readonly clock: Clock,
   ) {}
 
-  /** Revokes in its own transaction and announces the events; returns how many families. */
-  async revoke(selector: FamilySelector, reason: string): Promise<number> {
-    const events = await this.db.transaction((tx) => this.revokeWithin(tx, selector, reason));
-    this.relay.announce(events);
-    return events.length;
+  /** Revokes in its own transaction; returns how many families. */
+  revoke(selector: FamilySelector, reason: string): Promise<number> {
+    return this.db.transaction((tx) => this.revokeWithin(tx, selector, reason));
   }
 
-  /** Revokes inside the caller's transaction; the caller announces the events after commit. */
-  async revokeWithin(tx: Transaction, selector: FamilySelector, reason: string): Promise<OutboxMessage[]> {
+  /** Revokes inside the caller's transaction (its events are announced once it commits); returns how many families. */
+  async revokeWithin(tx: Transaction, selector: FamilySelector, reason: string): Promise<number> {
     const now = this.clock.now();
-    const events: OutboxMessage[] = [];
+    let revoked = 0;
     for (const family of await this.store.liveFamilies(tx, selector, now)) {
       if (!(await this.store.revokeFamily(tx, family.id, now, reason))) continue;
-      events.push(
-        await this.outbox.record(
-          tx,
-          TokenEvents.Revoked,
-          {
-            userId: family.userId,
-            clientId: family.clientId,
-            familyId: family.id,
-            rotation: family.rotation,
-            scope: family.scope,
-            ip: null,
-            userAgent: null,
-            reason,
-          },
-          now,
-        ),
-      );
+      await this.events.revoked(tx, { userId: family.userId, clientId: family.clientId, familyId: family.id, scope: family.scope }, family.rotation, {}, reason, now);
+      revoked++;
     }
-    return events;
+    return revoked;
   }
 }

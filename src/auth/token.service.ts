@@ -4,17 +4,16 @@ import { Clock } from '../common/clock.js';
 import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { MAX_REFRESH_TOKEN_LENGTH } from '../common/token-limits.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import type { ClientRecord } from '../clients/clients.service.js';
-import { Database, type Transaction } from '../database/database.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
-import { OutboxWriter } from '../outbox/outbox.writer.js';
-import type { OutboxMessage } from '../outbox/outbox.types.js';
+import { Database } from '../database/database.js';
 import { USER_STORE, type UserRecord, type UserStore } from '../users/user-store.js';
 import { AccessTokenService, type PreparedAccessToken } from './access-token.service.js';
-import { TokenEvents, type TokenReuseDetectedData } from './events/token-events.js';
+import { TokenEventWriter, type EventFamily } from './events/token-event.writer.js';
+import type { TokenReuseDetectedData } from './events/token-events.js';
 import { REFRESH_METRICS, type RefreshMetrics } from './refresh-metrics.js';
-import { RefreshTokenStore, type PresentedRefreshToken } from './refresh-token.store.js';
+import { RefreshTokenRepository, type PresentedRefreshToken } from './refresh-token.repository.js';
 
 /** Where a request came from, for the event and the session list. */
 export interface RequestContext {
@@ -59,8 +58,6 @@ export interface IssuedTokens {
   refreshTokenExpiresAt: number;
 }
 
-const MAX_REFRESH_TOKEN_LENGTH = 512;
-
 const invalidGrant = (message = 'The refresh token is invalid, expired or revoked') => new DomainError('invalid_grant', message);
 
 /** Lost a race on the conditional UPDATE: the token was consumed by someone else. */
@@ -84,11 +81,10 @@ export class TokenService {
 
   constructor(
     private readonly db: Database,
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly box: SecretBox,
-    private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
+    private readonly events: TokenEventWriter,
     private readonly clock: Clock,
     @Inject(USER_STORE) private readonly users: UserStore,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
@@ -116,7 +112,7 @@ export class TokenService {
     const signature = this.accessTokens.sign(prepared);
     signature.catch(() => undefined); // awaited below, unless the transaction fails first
     const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
-    const event = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       await this.store.createFamily(tx, {
         id: familyId,
         userId: user.id,
@@ -134,17 +130,8 @@ export class TokenService {
         issuedAt: now,
         expiresAt: tokenExpiresAt,
       });
-      return this.outbox.record(tx, TokenEvents.Issued, {
-        userId: user.id,
-        clientId: client.clientId,
-        familyId,
-        rotation: 0,
-        scope: scope.join(' '),
-        ...context,
-        ...this.accessTokenFacts(prepared),
-      }, now);
+      await this.events.issued(tx, { userId: user.id, clientId: client.clientId, familyId, scope: scope.join(' ') }, prepared, context, now);
     });
-    this.relay.announce([event]);
     return {
       accessToken: await signature,
       refreshToken,
@@ -242,7 +229,7 @@ export class TokenService {
     const signature = this.accessTokens.sign(prepared);
     signature.catch(() => undefined); // awaited below, unless the transaction fails first
     const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
-    const event = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       if (!(await this.store.consume(tx, token.id, now, successorId, sealed, grace > 0 ? now + grace : null))) {
         throw new RotationRaceLost();
       }
@@ -258,9 +245,8 @@ export class TokenService {
         expiresAt: successorExpiresAt,
       });
       if (grace > 0 && token.generation > 0) await this.store.forgetSuccessor(tx, token.id);
-      return this.recordRefreshed(tx, token, rotation, prepared, context, false, now);
+      await this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now);
     });
-    this.relay.announce([event]);
     const accessToken = await signature;
     this.metrics?.refreshOutcome('success');
     return this.result(token, prepared, accessToken, successor, successorExpiresAt, scope);
@@ -272,12 +258,11 @@ export class TokenService {
     const signature = this.accessTokens.sign(prepared);
     signature.catch(() => undefined); // awaited below, unless the transaction fails first
     const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
-    const event = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       // The successor may have been used since we read it: then this is reuse after all.
       if (!(await this.store.isUnconsumed(tx, token.successorId!))) throw new RotationRaceLost();
-      return this.recordRefreshed(tx, token, token.generation + 1, prepared, context, true, this.clock.now());
+      await this.events.refreshed(tx, eventFamily(token), token.generation + 1, prepared, context, true, this.clock.now());
     });
-    this.relay.announce([event]);
     this.logger.debug(`Grace replay in family ${token.familyId}`);
     const successorExpiresAt = Math.min(token.consumedAt! + this.config.refreshTokenIdleTtl * 1000, token.family.expiresAt);
     const accessToken = await signature;
@@ -297,25 +282,14 @@ export class TokenService {
    */
   async revokeForReuse(token: PresentedRefreshToken, request: RequestContext, now: number = this.clock.now()): Promise<void> {
     const reason: TokenReuseDetectedData['reason'] = token.successorConsumedAt !== null ? 'stale_token' : 'reuse_after_grace';
-    const events = await this.db.transaction(async (tx) => {
-      if (!(await this.store.revokeFamily(tx, token.familyId, now, 'reuse_detected'))) return [];
-      const data = {
-        userId: token.family.userId,
-        clientId: token.family.clientId,
-        familyId: token.familyId,
-        rotation: token.generation,
-        scope: token.family.scope,
-        ip: request.ip ?? null,
-        userAgent: request.userAgent ?? null,
-      };
-      return [
-        await this.outbox.record(tx, TokenEvents.ReuseDetected, { ...data, reason }, now),
-        await this.outbox.record(tx, TokenEvents.Revoked, { ...data, reason: 'reuse_detected' }, now),
-      ];
+    const revoked = await this.db.transaction(async (tx) => {
+      if (!(await this.store.revokeFamily(tx, token.familyId, now, 'reuse_detected'))) return false;
+      await this.events.reuseDetected(tx, eventFamily(token), token.generation, request, reason, now);
+      await this.events.revoked(tx, eventFamily(token), token.generation, request, 'reuse_detected', now);
+      return true;
     });
-    if (events.length > 0) {
+    if (revoked) {
       this.logger.warn(`Refresh token reuse detected (${reason}); family ${token.familyId} revoked`);
-      this.relay.announce(events);
       this.metrics?.reuseDetected();
     }
   }
@@ -329,36 +303,6 @@ export class TokenService {
       roles: user.roles,
       familyId: token.familyId,
     });
-  }
-
-  private recordRefreshed(
-    tx: Transaction,
-    token: PresentedRefreshToken,
-    rotation: number,
-    prepared: PreparedAccessToken,
-    context: { ip: string | null; userAgent: string | null },
-    replay: boolean,
-    now: number,
-  ): Promise<OutboxMessage> {
-    return this.outbox.record(
-      tx,
-      TokenEvents.Refreshed,
-      {
-        userId: token.family.userId,
-        clientId: token.family.clientId,
-        familyId: token.familyId,
-        rotation,
-        scope: Array.isArray(prepared.claims.scope) ? prepared.claims.scope.join(' ') : prepared.claims.scope,
-        ...context,
-        ...this.accessTokenFacts(prepared),
-        replay,
-      },
-      now,
-    );
-  }
-
-  private accessTokenFacts(prepared: PreparedAccessToken) {
-    return { accessTokenJti: prepared.claims.jti, accessTokenExpiresAt: new Date(prepared.claims.exp * 1000).toISOString() };
   }
 
   private result(
@@ -380,4 +324,8 @@ export class TokenService {
       refreshTokenExpiresAt,
     };
   }
+}
+
+function eventFamily(token: PresentedRefreshToken): EventFamily {
+  return { userId: token.family.userId, clientId: token.family.clientId, familyId: token.familyId, scope: token.family.scope };
 }

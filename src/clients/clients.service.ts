@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { constantTimeEqual, generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { Database, type Row, type Transaction } from '../database/database.js';
+import { Database, type Transaction } from '../database/database.js';
 import { ClientEvents, type ClientSecretRotated } from './client-events.js';
+import { Client } from './client.entity.js';
+import { ClientRepository } from './client.repository.js';
 
 export const DEFAULT_CLIENT_SCOPES = ['openid', 'profile', 'offline_access'];
 
@@ -28,6 +30,7 @@ export interface ClientChanges {
 export class ClientsService {
   constructor(
     private readonly db: Database,
+    private readonly clients: ClientRepository,
     private readonly clock: Clock,
     @Optional() private readonly events?: EventEmitter2,
   ) {}
@@ -43,18 +46,23 @@ export class ClientsService {
       scopes: input.scopes ?? DEFAULT_CLIENT_SCOPES,
       public: isPublic,
     };
-    await this.db.transaction((tx) =>
-      tx.execute(
-        'INSERT INTO clients (id, name, audience, scopes, is_public, secret_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [client.clientId, client.name, client.audience, JSON.stringify(client.scopes), isPublic, secret ? sha256(secret) : null, now, now],
-      ),
-    );
+    const entity = Object.assign(new Client(), {
+      id: client.clientId,
+      name: client.name,
+      audience: client.audience,
+      scopes: client.scopes,
+      isPublic,
+      secretHash: secret ? sha256(secret) : null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.db.transaction((tx) => this.clients.insert(tx, entity));
     return secret ? { ...client, clientSecret: secret } : client;
   }
 
   async find(clientId: string): Promise<ClientRecord | null> {
-    const row = await this.findRow(clientId);
-    return row ? this.toRecord(row) : null;
+    const client = await this.clients.findById(clientId);
+    return client ? toRecord(client) : null;
   }
 
   async get(clientId: string): Promise<ClientRecord> {
@@ -64,28 +72,20 @@ export class ClientsService {
   }
 
   async list(limit: number, cursor?: string): Promise<ClientRecord[]> {
-    const rows = await this.db.query(
-      `SELECT * FROM clients ${cursor ? 'WHERE id > ?' : ''} ORDER BY id LIMIT ?`,
-      cursor ? [cursor, limit] : [limit],
-    );
-    return rows.map((row) => this.toRecord(row));
+    return (await this.clients.list(limit, cursor)).map(toRecord);
   }
 
   async update(clientId: string, changes: ClientChanges): Promise<ClientRecord> {
-    const sets: string[] = ['updated_at = ?'];
-    const params: unknown[] = [this.clock.now()];
-    for (const [column, value] of [
-      ['name', changes.name],
-      ['audience', changes.audience],
-      ['scopes', changes.scopes && JSON.stringify(changes.scopes)],
-    ] as const) {
-      if (value !== undefined) {
-        sets.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
-    const changed = await this.db.transaction((tx) => tx.execute(`UPDATE clients SET ${sets.join(', ')} WHERE id = ?`, [...params, clientId]));
-    if (changed === 0) throw new DomainError('not_found', 'No such client');
+    const { name, audience, scopes } = changes;
+    const updated = await this.db.transaction((tx) =>
+      this.clients.update(tx, clientId, {
+        updatedAt: this.clock.now(),
+        ...(name !== undefined && { name }),
+        ...(audience !== undefined && { audience }),
+        ...(scopes !== undefined && { scopes }),
+      }),
+    );
+    if (!updated) throw new DomainError('not_found', 'No such client');
     return this.get(clientId);
   }
 
@@ -94,7 +94,7 @@ export class ClientsService {
     if (client.public) throw new DomainError('invalid_request', 'A public client has no secret');
     const secret = generateOpaqueToken();
     await this.db.transaction(async (tx) => {
-      await tx.execute('UPDATE clients SET secret_hash = ?, updated_at = ? WHERE id = ?', [sha256(secret), this.clock.now(), clientId]);
+      await this.clients.update(tx, clientId, { secretHash: sha256(secret), updatedAt: this.clock.now() });
       const rotated: ClientSecretRotated = { clientId, tx };
       await this.events?.emitAsync(ClientEvents.SecretRotated, rotated);
     });
@@ -102,8 +102,7 @@ export class ClientsService {
   }
 
   async delete(tx: Transaction, clientId: string): Promise<void> {
-    const changed = await tx.execute('DELETE FROM clients WHERE id = ?', [clientId]);
-    if (changed === 0) throw new DomainError('not_found', 'No such client');
+    if (!(await this.clients.delete(tx, clientId))) throw new DomainError('not_found', 'No such client');
   }
 
   /**
@@ -111,33 +110,21 @@ export class ClientsService {
    * must not send one. Every failure is the same `invalid_client`.
    */
   async authenticate(clientId: string, secret: string | undefined, challenge?: string): Promise<ClientRecord> {
-    const row = await this.findRow(clientId);
+    const client = await this.clients.findById(clientId);
     const fail = () => new DomainError('invalid_client', 'Client authentication failed', { challenge });
-    if (!row) {
+    if (!client) {
       if (secret !== undefined) constantTimeEqual(sha256(secret), 'x'.repeat(43));
       throw fail();
     }
-    const storedHash = row.secret_hash === null ? null : String(row.secret_hash);
-    if (storedHash === null) {
+    if (client.secretHash === null) {
       if (secret !== undefined && secret !== '') throw fail();
-    } else if (secret === undefined || !constantTimeEqual(sha256(secret), storedHash)) {
+    } else if (secret === undefined || !constantTimeEqual(sha256(secret), client.secretHash)) {
       throw fail();
     }
-    return this.toRecord(row);
+    return toRecord(client);
   }
+}
 
-  private async findRow(clientId: string): Promise<Row | undefined> {
-    const rows = await this.db.query('SELECT * FROM clients WHERE id = ?', [clientId]);
-    return rows[0];
-  }
-
-  private toRecord(row: Row): ClientRecord {
-    return {
-      clientId: String(row.id),
-      name: String(row.name),
-      audience: String(row.audience),
-      scopes: JSON.parse(String(row.scopes)) as string[],
-      public: this.db.bool(row.is_public),
-    };
-  }
+function toRecord(client: Client): ClientRecord {
+  return { clientId: client.id, name: client.name, audience: client.audience, scopes: client.scopes, public: client.isPublic };
 }

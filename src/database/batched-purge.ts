@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
 /**
  * Removes rows one short transaction at a time: `batch` deletes at most `size` rows and says
@@ -51,5 +51,55 @@ export class PurgeSchedule {
     clearInterval(this.timer);
     this.stopping.abort();
     await this.running;
+  }
+}
+
+/** When and how a retention job runs, and how long it keeps what it purges. */
+export interface PurgeTiming {
+  intervalMs: number;
+  batchSize: number;
+  retentionMs: number;
+  /** Epoch milliseconds now. */
+  now: () => number;
+}
+
+/** The timing of a retention job from the retention settings (seconds) and a clock. */
+export function purgeTiming(
+  settings: { intervalSeconds: number; batchSize: number },
+  retentionSeconds: number,
+  clock: { now(): number },
+): PurgeTiming {
+  return { intervalMs: settings.intervalSeconds * 1000, batchSize: settings.batchSize, retentionMs: retentionSeconds * 1000, now: () => clock.now() };
+}
+
+/**
+ * A retention job: from the application's start until its shutdown, every `intervalMs`,
+ * purges in batches what ended more than `retentionMs` ago. A subclass names the batch.
+ */
+export abstract class ScheduledPurge implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly schedule: PurgeSchedule;
+
+  protected constructor(
+    what: string,
+    private readonly timing: PurgeTiming,
+  ) {
+    this.schedule = new PurgeSchedule(new Logger(this.constructor.name), what, (signal) => this.purge(signal));
+  }
+
+  /** Deletes at most `size` rows that ended before `before`; returns how many it deleted. */
+  protected abstract purgeBatch(before: number, size: number): Promise<number>;
+
+  onApplicationBootstrap(): void {
+    this.schedule.start(this.timing.intervalMs);
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.schedule.stop();
+  }
+
+  /** Everything past the retention, in batches; returns how many rows. */
+  purge(signal?: AbortSignal): Promise<number> {
+    const before = this.timing.now() - this.timing.retentionMs;
+    return purgeInBatches((size) => this.purgeBatch(before, size), this.timing.batchSize, signal);
   }
 }

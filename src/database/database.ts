@@ -18,6 +18,31 @@ export interface Transaction {
    * serialised already).
    */
   lock(name: string): Promise<void>;
+  /**
+   * Runs `callback` once this transaction has committed (never when it rolls back). Callbacks
+   * run in registration order; one that throws does not stop the others.
+   */
+  afterCommit(callback: () => void): void;
+}
+
+/** Callbacks a transaction runs after its commit. */
+class CommitHooks {
+  private callbacks: (() => void)[] | undefined;
+
+  add = (callback: () => void): void => {
+    (this.callbacks ??= []).push(callback);
+  };
+
+  run(): void {
+    if (this.callbacks === undefined) return;
+    for (const callback of this.callbacks) {
+      try {
+        callback();
+      } catch {
+        // An after-commit step must not turn a committed transaction into a failure.
+      }
+    }
+  }
 }
 
 /**
@@ -64,7 +89,11 @@ export class Database {
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') {
-      return this.dataSource.transaction((manager) => work(this.wrap(manager.queryRunner!)));
+      const hooks = new CommitHooks();
+      return this.dataSource.transaction((manager) => work(this.wrap(manager.queryRunner!, hooks))).then((result) => {
+        hooks.run();
+        return result;
+      });
     }
     const run = this.queue.then(() => this.sqliteTransaction(work));
     this.queue = run.catch(() => undefined);
@@ -90,10 +119,12 @@ export class Database {
   private async sqliteTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     if (this.direct) return this.directTransaction(runner, work);
+    const hooks = new CommitHooks();
     await runner.query('BEGIN IMMEDIATE');
     try {
-      const result = await work(this.wrap(runner));
+      const result = await work(this.wrap(runner, hooks));
       await runner.query('COMMIT');
+      hooks.run();
       return result;
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -102,6 +133,7 @@ export class Database {
   }
 
   private async directTransaction<T>(runner: QueryRunner, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const hooks = new CommitHooks();
     this.runDirect('BEGIN IMMEDIATE', []);
     try {
       const result = await work({
@@ -110,8 +142,10 @@ export class Database {
         execute: (sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params, true) as number),
         // BEGIN IMMEDIATE already holds the database's write lock.
         lock: () => Promise.resolve(),
+        afterCommit: hooks.add,
       });
       this.runDirect('COMMIT', []);
+      hooks.run();
       return result;
     } catch (error) {
       try {
@@ -147,9 +181,10 @@ export class Database {
     }
   }
 
-  private wrap(runner: QueryRunner): Transaction {
+  private wrap(runner: QueryRunner, hooks: CommitHooks): Transaction {
     return {
       manager: runner.manager,
+      afterCommit: hooks.add,
       // The structured result: PostgreSQL's plain result of an UPDATE or DELETE (… RETURNING) is [rows, rowCount].
       query: async <T extends Row>(sql: string, params: unknown[] = []) => ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[],
       execute: async (sql: string, params: unknown[] = []) => {

@@ -3,9 +3,10 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { OutboxMessage } from './outbox.types.js';
 
 /**
- * Announces committed events in-process. Emission is deferred to the next turn of the
- * event loop so no listener runs on, or slows, the request that committed them; listeners
- * that miss an announcement find the event again in the outbox table.
+ * Announces committed events in-process; only the OutboxWriter calls it, after commit.
+ * Emission is deferred to the next turn of the event loop so no listener runs on, or slows,
+ * the request that committed them; listeners that miss an announcement find the event
+ * again through the OutboxReader.
  */
 @Injectable()
 export class OutboxRelay {
@@ -13,14 +14,11 @@ export class OutboxRelay {
 
   constructor(private readonly emitter: EventEmitter2) {}
 
-  announce(messages: readonly OutboxMessage[]): void {
-    if (messages.length === 0) return;
+  announce(message: OutboxMessage): void {
     setImmediate(() => {
-      for (const message of messages) {
-        this.emitter.emitAsync(message.type, message).catch((error: unknown) => {
-          this.logger.error(`A listener of ${message.type} failed: ${(error as Error).message}`);
-        });
-      }
+      this.emitter.emitAsync(message.type, message).catch((error: unknown) => {
+        this.logger.error(`A listener of ${message.type} failed: ${(error as Error).message}`);
+      });
     });
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { retentionConfig, type RetentionConfig } from '../config/retention.config.js';
-import { purgeInBatches, PurgeSchedule } from '../database/batched-purge.js';
+import { purgeTiming, ScheduledPurge } from '../database/batched-purge.js';
 import { Database } from '../database/database.js';
 
 /**
@@ -9,30 +9,13 @@ import { Database } from '../database/database.js';
  * OUTBOX_RETENTION_SECONDS have passed. An event not yet processed is never touched.
  */
 @Injectable()
-export class OutboxRetention implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly schedule = new PurgeSchedule(new Logger(OutboxRetention.name), 'processed outbox events', (signal) => this.purge(signal));
-
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    @Inject(retentionConfig.KEY) private readonly config: RetentionConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule.start(this.config.intervalSeconds * 1000);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.schedule.stop();
-  }
-
-  purge(signal?: AbortSignal): Promise<number> {
-    const before = this.clock.now() - this.config.outboxSeconds * 1000;
-    return purgeInBatches((size) => this.purgeProcessed(before, size), this.config.batchSize, signal);
+export class OutboxRetention extends ScheduledPurge {
+  constructor(private readonly db: Database, clock: Clock, @Inject(retentionConfig.KEY) config: RetentionConfig) {
+    super('processed outbox events', purgeTiming(config, config.outboxSeconds, clock));
   }
 
   /** One batch. The outer condition repeats the inner one: PostgreSQL re-checks it on rows changed meanwhile. */
-  purgeProcessed(before: number, limit: number): Promise<number> {
+  protected purgeBatch(before: number, limit: number): Promise<number> {
     return this.db.transaction((tx) =>
       tx.execute(
         `DELETE FROM outbox_events

@@ -8,6 +8,9 @@ import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { portalConfig, type PortalConfig } from '../config/portal.config.js';
 import { Database } from '../database/database.js';
+import { PortalAccessRepository } from './portal-access.repository.js';
+import { PortalLink } from './portal-link.entity.js';
+import { PortalSession } from './portal-session.entity.js';
 
 export interface PortalLinkAnswer {
   url: string;
@@ -40,6 +43,7 @@ export class PortalAccessService {
 
   constructor(
     private readonly db: Database,
+    private readonly access: PortalAccessRepository,
     private readonly clock: Clock,
     private readonly clients: ClientsService,
     @Inject(portalConfig.KEY) private readonly config: PortalConfig,
@@ -50,17 +54,8 @@ export class PortalAccessService {
     const token = generateOpaqueToken();
     const now = this.clock.now();
     const expiresAt = now + this.config.linkTtlSeconds * 1000;
-    await this.db.transaction(async (tx) => {
-      await tx.execute('DELETE FROM portal_links WHERE expires_at < ?', [now]);
-      await tx.execute('INSERT INTO portal_links (id, client_id, token_hash, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-        randomUUID(),
-        clientId,
-        sha256(token),
-        expiresAt,
-        null,
-        now,
-      ]);
-    });
+    const link = Object.assign(new PortalLink(), { id: randomUUID(), clientId, tokenHash: sha256(token), expiresAt, usedAt: null, createdAt: now });
+    await this.db.transaction((tx) => this.access.insertLink(tx, link));
     this.logger.log(`Portal link created for client ${clientId}`);
     // In the fragment, so the token never reaches a server log or a Referer; the page posts it.
     return { url: `${this.config.baseUrl}/portal#token=${token}`, expiresAt: new Date(expiresAt).toISOString() };
@@ -83,12 +78,9 @@ export class PortalAccessService {
   async exchangeLink(token: string): Promise<StartedPortalSession> {
     const now = this.clock.now();
     const hash = sha256(token);
-    const used = await this.db.transaction((tx) =>
-      tx.execute('UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?', [now, hash, now]),
-    );
-    if (used !== 1) throw new DomainError('unauthorized', LINK_REFUSED);
-    const [link] = await this.db.query('SELECT client_id FROM portal_links WHERE token_hash = ?', [hash]);
-    const client = link ? await this.clients.find(String(link.client_id)) : null;
+    const link = await this.db.transaction((tx) => this.access.useLink(tx, hash, now));
+    if (!link) throw new DomainError('unauthorized', LINK_REFUSED);
+    const client = await this.clients.find(link.clientId);
     if (!client) throw new DomainError('unauthorized', LINK_REFUSED);
     return this.startSession(client.clientId, client.name);
   }
@@ -106,42 +98,31 @@ export class PortalAccessService {
   /** The session's client, or a 401; a deleted client's sessions open nothing. */
   async identify(token: string | undefined): Promise<PortalIdentity> {
     if (token === undefined) throw new DomainError('unauthorized', 'Sign in to the portal first');
-    const [row] = await this.db.query(
-      `SELECT s.client_id, s.expires_at, c.name FROM portal_sessions s JOIN clients c ON c.id = s.client_id
-        WHERE s.token_hash = ? AND s.expires_at > ?`,
-      [sha256(token), this.clock.now()],
-    );
-    if (!row) throw new DomainError('unauthorized', 'Your portal session has ended: sign in again');
-    return { clientId: String(row.client_id), clientName: String(row.name), expiresAt: new Date(this.db.num(row.expires_at)).toISOString() };
+    const session = await this.access.findLiveSession(sha256(token), this.clock.now());
+    const client = session ? await this.clients.find(session.clientId) : null;
+    if (!session || !client) throw new DomainError('unauthorized', 'Your portal session has ended: sign in again');
+    return { clientId: client.clientId, clientName: client.name, expiresAt: new Date(session.expiresAt).toISOString() };
   }
 
   /** A new client secret ends every portal session of the client, in the rotation's transaction. */
   // suppressErrors: false, so a failed DELETE fails the rotation instead of leaving the sessions.
   @OnEvent(ClientEvents.SecretRotated, { suppressErrors: false })
   async endClientSessions({ clientId, tx }: ClientSecretRotated): Promise<void> {
-    const ended = await tx.execute('DELETE FROM portal_sessions WHERE client_id = ?', [clientId]);
+    const ended = await this.access.deleteClientSessions(tx, clientId);
     if (ended > 0) this.logger.log(`Client ${clientId} has a new secret: ${ended} portal session(s) ended`);
   }
 
   async endSession(token: string | undefined): Promise<void> {
     if (token === undefined) return;
-    await this.db.transaction((tx) => tx.execute('DELETE FROM portal_sessions WHERE token_hash = ?', [sha256(token)]));
+    await this.db.transaction((tx) => this.access.deleteSession(tx, sha256(token)));
   }
 
   private async startSession(clientId: string, clientName: string): Promise<StartedPortalSession> {
     const token = generateOpaqueToken();
     const now = this.clock.now();
     const expiresAt = now + this.config.sessionTtlSeconds * 1000;
-    await this.db.transaction(async (tx) => {
-      await tx.execute('DELETE FROM portal_sessions WHERE expires_at < ?', [now]);
-      await tx.execute('INSERT INTO portal_sessions (id, client_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [
-        randomUUID(),
-        clientId,
-        sha256(token),
-        expiresAt,
-        now,
-      ]);
-    });
+    const session = Object.assign(new PortalSession(), { id: randomUUID(), clientId, tokenHash: sha256(token), expiresAt, createdAt: now });
+    await this.db.transaction((tx) => this.access.insertSession(tx, session));
     this.logger.log(`Portal session started for client ${clientId}`);
     return { token, clientId, clientName, expiresAt: new Date(expiresAt).toISOString(), maxAgeSeconds: this.config.sessionTtlSeconds };
   }

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiUuidParams } from '../common/http/api-errors.js';
 import { PortalLinkDto } from './dto/portal-answers.dto.js';
-import { AdminApiKeyGuard } from '../admin/admin-api-key.guard.js';
+import { AdminApiKeyGuard } from '../admin-key/admin-api-key.guard.js';
 import { NoStoreApi } from '../common/http/all-exceptions.filter.js';
 import { PortalAccessService } from './portal-access.service.js';
 

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminApiKeyGuard } from '../admin/admin-api-key.guard.js';
-import { adminApiKeyProvider } from '../admin/admin-api-key.js';
+import { AdminKeyModule } from '../admin-key/admin-key.module.js';
 import { OriginPolicy } from '../auth/refresh/origin-policy.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { WebhookModule } from '../webhook/webhook.module.js';
+import { PortalAccessRepository } from './portal-access.repository.js';
 import { PortalAccessService } from './portal-access.service.js';
 import { PortalCookie } from './portal-cookie.js';
 import { PortalLink } from './portal-link.entity.js';
@@ -20,8 +20,8 @@ import { PortalWebhooksController } from './portal-webhooks.controller.js';
  * their webhook endpoints and read their deliveries, through the webhook module's services.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PortalLink, PortalSession]), ClientsModule, WebhookModule],
+  imports: [TypeOrmModule.forFeature([PortalLink, PortalSession]), ClientsModule, WebhookModule, AdminKeyModule],
   controllers: [PortalLinksController, PortalSessionController, PortalWebhooksController, PortalPageController],
-  providers: [adminApiKeyProvider, AdminApiKeyGuard, OriginPolicy, PortalAccessService, PortalCookie, PortalOriginGuard, PortalSessionGuard],
+  providers: [OriginPolicy, PortalAccessRepository, PortalAccessService, PortalCookie, PortalOriginGuard, PortalSessionGuard],
 })
 export class PortalModule {}

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { PasswordHasher } from '../common/crypto/password-hasher.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { Database, type Row, type Transaction } from '../database/database.js';
+import { Database, type Transaction } from '../database/database.js';
+import { User } from './user.entity.js';
+import { UserRepository } from './user.repository.js';
 import type { UserRecord, UserStore } from './user-store.js';
 
 export interface UserChanges {
@@ -17,39 +19,43 @@ export interface UserChanges {
 export class UsersService implements UserStore {
   constructor(
     private readonly db: Database,
+    private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
   ) {}
 
   async findById(id: string): Promise<UserRecord | null> {
-    const rows = await this.db.query('SELECT id, login_id, roles, disabled FROM users WHERE id = ?', [id]);
-    return rows[0] ? this.toRecord(rows[0]) : null;
+    const user = await this.users.findById(id);
+    return user ? toRecord(user) : null;
   }
 
   async verifyCredentials(loginId: string, password: string): Promise<UserRecord | null> {
-    const rows = await this.db.query('SELECT id, login_id, roles, disabled, password_hash FROM users WHERE login_id = ?', [loginId]);
-    const row = rows[0];
-    if (!row) {
+    const user = await this.users.findByLoginId(loginId);
+    if (!user) {
       await this.hasher.burn(password);
       return null;
     }
-    const valid = await this.hasher.verify(password, String(row.password_hash));
-    return valid ? this.toRecord(row) : null;
+    const valid = await this.hasher.verify(password, user.passwordHash);
+    return valid ? toRecord(user) : null;
   }
 
   async create(input: { loginId: string; password: string; roles?: string[] }): Promise<UserRecord> {
     const passwordHash = await this.hasher.hash(input.password);
     const now = this.clock.now();
-    const user = { id: randomUUID(), loginId: input.loginId, roles: input.roles ?? ['user'], disabled: false };
-    await this.db.transaction(async (tx) => {
-      const taken = await tx.query('SELECT 1 FROM users WHERE login_id = ?', [input.loginId]);
-      if (taken.length > 0) throw new DomainError('conflict', 'A user with this loginId already exists');
-      await tx.execute(
-        'INSERT INTO users (id, login_id, password_hash, roles, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [user.id, user.loginId, passwordHash, JSON.stringify(user.roles), false, now, now],
-      );
+    const user = Object.assign(new User(), {
+      id: randomUUID(),
+      loginId: input.loginId,
+      passwordHash,
+      roles: input.roles ?? ['user'],
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
     });
-    return user;
+    await this.db.transaction(async (tx) => {
+      if (await this.users.findByLoginId(input.loginId, tx)) throw new DomainError('conflict', 'A user with this loginId already exists');
+      await this.users.insert(tx, user);
+    });
+    return toRecord(user);
   }
 
   /** Hashes a new password up front, so the transaction that stores it stays short. */
@@ -58,37 +64,24 @@ export class UsersService implements UserStore {
   }
 
   async update(tx: Transaction, id: string, changes: UserChanges & { passwordHash?: string }): Promise<UserRecord> {
-    const sets: string[] = ['updated_at = ?'];
-    const params: unknown[] = [this.clock.now()];
-    if (changes.roles !== undefined) {
-      sets.push('roles = ?');
-      params.push(JSON.stringify(changes.roles));
-    }
-    if (changes.disabled !== undefined) {
-      sets.push('disabled = ?');
-      params.push(changes.disabled);
-    }
-    if (changes.passwordHash !== undefined) {
-      sets.push('password_hash = ?');
-      params.push(changes.passwordHash);
-    }
-    const changed = await tx.execute(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
-    if (changed === 0) throw new DomainError('not_found', 'No such user');
-    const rows = await tx.query('SELECT id, login_id, roles, disabled FROM users WHERE id = ?', [id]);
-    return this.toRecord(rows[0]!);
+    const { roles, disabled, passwordHash } = changes;
+    const updated = await this.users.update(tx, id, {
+      updatedAt: this.clock.now(),
+      ...(roles !== undefined && { roles }),
+      ...(disabled !== undefined && { disabled }),
+      ...(passwordHash !== undefined && { passwordHash }),
+    });
+    const user = updated ? await this.users.findById(id, tx) : null;
+    if (!user) throw new DomainError('not_found', 'No such user');
+    return toRecord(user);
   }
 
   async delete(tx: Transaction, id: string): Promise<void> {
-    const changed = await tx.execute('DELETE FROM users WHERE id = ?', [id]);
-    if (changed === 0) throw new DomainError('not_found', 'No such user');
+    if (!(await this.users.delete(tx, id))) throw new DomainError('not_found', 'No such user');
   }
 
   async list(limit: number, cursor?: string): Promise<UserRecord[]> {
-    const rows = await this.db.query(
-      `SELECT id, login_id, roles, disabled FROM users ${cursor ? 'WHERE id > ?' : ''} ORDER BY id LIMIT ?`,
-      cursor ? [cursor, limit] : [limit],
-    );
-    return rows.map((row) => this.toRecord(row));
+    return (await this.users.list(limit, cursor)).map(toRecord);
   }
 
   async get(id: string): Promise<UserRecord> {
@@ -96,13 +89,8 @@ export class UsersService implements UserStore {
     if (!user) throw new DomainError('not_found', 'No such user');
     return user;
   }
+}
 
-  private toRecord(row: Row): UserRecord {
-    return {
-      id: String(row.id),
-      loginId: String(row.login_id),
-      roles: JSON.parse(String(row.roles)) as string[],
-      disabled: this.db.bool(row.disabled),
-    };
-  }
+function toRecord(user: Omit<User, 'passwordHash'>): UserRecord {
+  return { id: user.id, loginId: user.loginId, roles: user.roles, disabled: user.disabled };
 }

@@ -1,10 +1,9 @@
-import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ADMIN_API_KEY } from '../admin/admin-api-key.js';
-import { hasAdminKey } from '../admin/admin-api-key.guard.js';
-import { parseBasicCredentials } from '../auth/oauth/basic-credentials.js';
+import { AdminKey } from '../admin-key/admin-api-key.guard.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { parseBasicCredentials } from '../common/http/basic-credentials.js';
 import type { WebhookOwner } from './webhook-owner.js';
 
 const CHALLENGE = 'Basic realm="webhooks", charset="UTF-8"';
@@ -18,17 +17,17 @@ type WebhookRequest = FastifyRequest & { webhookOwner?: WebhookOwner };
 @Injectable()
 export class WebhookAuthGuard implements CanActivate {
   constructor(
-    @Inject(ADMIN_API_KEY) private readonly adminKey: string,
+    private readonly adminKey: AdminKey,
     private readonly clients: ClientsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WebhookRequest>();
-    if (hasAdminKey(request, this.adminKey)) {
+    if (this.adminKey.presentedBy(request)) {
       request.webhookOwner = { kind: 'admin' };
       return true;
     }
-    const basic = parseBasicCredentials(request.headers.authorization);
+    const basic = parseBasicCredentials(request.headers.authorization, CHALLENGE);
     if (!basic) {
       throw new DomainError('unauthorized', 'Authenticate with the admin key or as an OAuth client (client_secret_basic)', { challenge: CHALLENGE });
     }

@@ -4,7 +4,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { WEBHOOK_TEST_EVENT } from './webhook-events.js';
 import type { WebhookOwner } from './webhook-owner.js';
-import { WebhookDeliveryStore, type DeliveryFilter } from './webhook-delivery.store.js';
+import { WebhookDeliveryRepository, type DeliveryFilter } from './webhook-delivery.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
 
@@ -15,13 +15,13 @@ const HOUR_MS = 3_600_000;
 export class WebhookDeliveriesService {
   constructor(
     private readonly subscriptions: WebhookSubscriptionsService,
-    private readonly store: WebhookDeliveryStore,
+    private readonly store: WebhookDeliveryRepository,
     private readonly dispatcher: WebhookDispatcher,
     private readonly clock: Clock,
   ) {}
 
   async sendTest(owner: WebhookOwner, subscriptionId: string): Promise<{ deliveryId: string; eventId: string }> {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const now = this.clock.now();
     const eventId = randomUUID();
     const deliveryId = await this.store.createTestDelivery(
@@ -33,7 +33,7 @@ export class WebhookDeliveriesService {
   }
 
   async list(owner: WebhookOwner, subscriptionId: string, limit: number, cursor?: string, filter: DeliveryFilter = {}) {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const rows = await this.store.listWithAttempts(subscriptionId, limit + 1, decodeCursor(cursor), filter);
     const items = rows.slice(0, limit).map(({ cursorKey: _cursor, ...delivery }) => delivery);
     if (rows.length <= limit) return { items };
@@ -43,7 +43,7 @@ export class WebhookDeliveriesService {
 
   /** One delivery: the body as sent and every attempt with the request headers as sent. */
   async get(owner: WebhookOwner, subscriptionId: string, deliveryId: string) {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const delivery = await this.store.findWithAttempts(subscriptionId, deliveryId);
     if (!delivery) throw new DomainError('not_found', 'No such delivery for this subscription');
     return delivery;
@@ -51,7 +51,7 @@ export class WebhookDeliveriesService {
 
   /** The last 24 clock hours (the current one included), hour by hour, with empty hours as zeros. */
   async hourlyStats(owner: WebhookOwner, subscriptionId: string) {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     const now = this.clock.now();
     const since = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
     const byHour = new Map((await this.store.hourlyStats(subscriptionId, since, now + 1)).map((row) => [row.hourStart, row]));
@@ -64,7 +64,7 @@ export class WebhookDeliveriesService {
   }
 
   async retry(owner: WebhookOwner, subscriptionId: string, deliveryId: string): Promise<{ id: string; status: 'pending' }> {
-    await this.subscriptions.findRow(owner, subscriptionId);
+    await this.subscriptions.findOwned(owner, subscriptionId);
     if (!(await this.store.retryByHand(subscriptionId, deliveryId, this.clock.now()))) {
       throw new DomainError('not_found', 'No such delivery for this subscription');
     }

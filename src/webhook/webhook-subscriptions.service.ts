@@ -4,9 +4,12 @@ import { ClientsService } from '../clients/clients.service.js';
 import { Clock } from '../common/clock.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { Database, type Row } from '../database/database.js';
+import { Database } from '../database/database.js';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { DEFAULT_SUBSCRIPTION_EVENTS } from './webhook-events.js';
 import type { WebhookOwner } from './webhook-owner.js';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
+import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookTargetPolicy } from './webhook-target.policy.js';
 import { WebhookSigner } from './webhook.signer.js';
 
@@ -44,6 +47,8 @@ export interface SubscriptionChanges {
 export class WebhookSubscriptionsService {
   constructor(
     private readonly db: Database,
+    private readonly subscriptions: WebhookSubscriptionRepository,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly clock: Clock,
     private readonly box: SecretBox,
     private readonly signer: WebhookSigner,
@@ -57,101 +62,84 @@ export class WebhookSubscriptionsService {
     const id = randomUUID();
     const secret = this.signer.generateSecret();
     const now = this.clock.now();
-    const events = [...new Set(input.events ?? DEFAULT_SUBSCRIPTION_EVENTS)];
-    await this.db.transaction((tx) =>
-      tx.execute(
-        `INSERT INTO webhook_subscriptions
-           (id, client_id, url, events, enabled, description, secret_sealed, created_by_admin, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, clientId, input.url, JSON.stringify(events), true, input.description ?? null, this.seal(id, secret), owner.kind === 'admin', now, now],
-      ),
-    );
-    return { ...(await this.get(owner, id)), secret };
+    const subscription = Object.assign(new WebhookSubscriptionEntity(), {
+      id,
+      clientId,
+      url: input.url,
+      events: [...new Set(input.events ?? DEFAULT_SUBSCRIPTION_EVENTS)],
+      enabled: true,
+      description: input.description ?? null,
+      secretSealed: this.seal(id, secret),
+      previousSecretSealed: null,
+      previousSecretExpiresAt: null,
+      createdByAdmin: owner.kind === 'admin',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.db.transaction((tx) => this.subscriptions.insert(tx, subscription));
+    return { ...toSubscription(subscription), secret };
   }
 
   async list(owner: WebhookOwner, limit: number, cursor?: string): Promise<WebhookSubscription[]> {
-    const { clause, params } = this.ownerClause(owner);
-    const rows = await this.db.query(
-      `SELECT * FROM webhook_subscriptions WHERE ${clause} ${cursor ? 'AND id > ?' : ''} ORDER BY id LIMIT ?`,
-      [...params, ...(cursor ? [cursor] : []), limit],
-    );
-    return rows.map((row) => this.toSubscription(row));
+    return (await this.subscriptions.listOwned(owner, limit, cursor)).map(toSubscription);
   }
 
   async get(owner: WebhookOwner, id: string): Promise<WebhookSubscription> {
-    return this.toSubscription(await this.findRow(owner, id));
+    return toSubscription(await this.findOwned(owner, id));
   }
 
   async update(owner: WebhookOwner, id: string, changes: SubscriptionChanges): Promise<WebhookSubscription> {
-    await this.findRow(owner, id);
-    if (changes.url !== undefined) await this.targets.check(changes.url);
-    const sets = ['updated_at = ?'];
-    const params: unknown[] = [this.clock.now()];
-    for (const [column, value] of [
-      ['url', changes.url],
-      ['events', changes.events && JSON.stringify([...new Set(changes.events)])],
-      ['enabled', changes.enabled],
-      ['description', changes.description],
-    ] as const) {
-      if (value !== undefined) {
-        sets.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
-    const changed = await this.db.transaction((tx) => tx.execute(`UPDATE webhook_subscriptions SET ${sets.join(', ')} WHERE id = ?`, [...params, id]));
-    if (changed === 0) throw notFound();
+    await this.findOwned(owner, id);
+    const { url, events, enabled, description } = changes;
+    if (url !== undefined) await this.targets.check(url);
+    const updated = await this.db.transaction((tx) =>
+      this.subscriptions.update(tx, id, {
+        updatedAt: this.clock.now(),
+        ...(url !== undefined && { url }),
+        ...(events !== undefined && { events: [...new Set(events)] }),
+        ...(enabled !== undefined && { enabled }),
+        ...(description !== undefined && { description }),
+      }),
+    );
+    if (!updated) throw notFound();
     return this.get(owner, id);
   }
 
   async delete(owner: WebhookOwner, id: string): Promise<void> {
-    await this.findRow(owner, id);
+    await this.findOwned(owner, id);
     await this.db.transaction(async (tx) => {
-      await tx.execute('DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE subscription_id = ?)', [id]);
-      await tx.execute('DELETE FROM webhook_deliveries WHERE subscription_id = ?', [id]);
-      if ((await tx.execute('DELETE FROM webhook_subscriptions WHERE id = ?', [id])) === 0) throw notFound();
+      await this.deliveries.deleteForSubscription(tx, id);
+      if (!(await this.subscriptions.delete(tx, id))) throw notFound();
     });
   }
 
   /** A new secret; the old one keeps signing beside it for 24 hours. */
   async rotateSecret(owner: WebhookOwner, id: string): Promise<WebhookSubscription & { secret: string; previousSecretExpiresAt: string }> {
-    const row = await this.findRow(owner, id);
+    const subscription = await this.findOwned(owner, id);
     const secret = this.signer.generateSecret();
     const now = this.clock.now();
     const previousExpiresAt = now + SECRET_OVERLAP_MS;
-    await this.db.transaction((tx) =>
-      tx.execute(
-        `UPDATE webhook_subscriptions
-            SET secret_sealed = ?, previous_secret_sealed = ?, previous_secret_expires_at = ?, updated_at = ?
-          WHERE id = ? AND secret_sealed = ?`,
-        [this.seal(id, secret), row.secret_sealed, previousExpiresAt, now, id, row.secret_sealed],
-      ),
-    );
+    await this.db.transaction((tx) => this.subscriptions.rotateSecret(tx, id, subscription.secretSealed, this.seal(id, secret), previousExpiresAt, now));
     return { ...(await this.get(owner, id)), secret, previousSecretExpiresAt: new Date(previousExpiresAt).toISOString() };
   }
 
   /** The secrets that sign a message now: the current one, and the previous one during its overlap. */
   async signingSecrets(id: string): Promise<string[] | null> {
-    const [row] = await this.db.query('SELECT id, secret_sealed, previous_secret_sealed, previous_secret_expires_at FROM webhook_subscriptions WHERE id = ?', [id]);
-    if (!row) return null;
-    const secrets = [this.open(id, String(row.secret_sealed))];
-    const previousUntil = this.db.num(row.previous_secret_expires_at, true);
-    if (row.previous_secret_sealed && previousUntil !== null && previousUntil > this.clock.now()) {
-      secrets.push(this.open(id, String(row.previous_secret_sealed)));
+    const subscription = await this.subscriptions.findById(id);
+    if (!subscription) return null;
+    const secrets = [this.open(id, subscription.secretSealed)];
+    const previousUntil = subscription.previousSecretExpiresAt;
+    if (subscription.previousSecretSealed && previousUntil !== null && previousUntil > this.clock.now()) {
+      secrets.push(this.open(id, subscription.previousSecretSealed));
     }
     return secrets;
   }
 
   /** The subscription as its owner may see it; another owner's is a 404, like a missing one. */
-  async findRow(owner: WebhookOwner, id: string): Promise<Row> {
-    const { clause, params } = this.ownerClause(owner);
-    const [row] = await this.db.query(`SELECT * FROM webhook_subscriptions WHERE id = ? AND ${clause}`, [id, ...params]);
-    if (!row) throw notFound();
-    return row;
-  }
-
-  private ownerClause(owner: WebhookOwner): { clause: string; params: unknown[] } {
-    if (owner.kind === 'admin') return { clause: '1 = 1', params: [] };
-    return { clause: 'client_id = ? AND created_by_admin = ?', params: [owner.clientId, false] };
+  async findOwned(owner: WebhookOwner, id: string): Promise<WebhookSubscriptionEntity> {
+    const subscription = await this.subscriptions.findOwned(owner, id);
+    if (!subscription) throw notFound();
+    return subscription;
   }
 
   private async clientFilter(owner: WebhookOwner, requested: string | undefined): Promise<string | null> {
@@ -173,19 +161,19 @@ export class WebhookSubscriptionsService {
   private open(id: string, sealed: string): string {
     return this.box.openText(sealed, `webhook-secret:${id}`);
   }
+}
 
-  private toSubscription(row: Row): WebhookSubscription {
-    return {
-      id: String(row.id),
-      url: String(row.url),
-      events: JSON.parse(String(row.events)) as string[],
-      enabled: this.db.bool(row.enabled),
-      description: row.description === null || row.description === undefined ? null : String(row.description),
-      clientId: row.client_id === null || row.client_id === undefined ? null : String(row.client_id),
-      createdAt: new Date(this.db.num(row.created_at)).toISOString(),
-      updatedAt: new Date(this.db.num(row.updated_at)).toISOString(),
-    };
-  }
+function toSubscription(subscription: WebhookSubscriptionEntity): WebhookSubscription {
+  return {
+    id: subscription.id,
+    url: subscription.url,
+    events: subscription.events,
+    enabled: subscription.enabled,
+    description: subscription.description,
+    clientId: subscription.clientId,
+    createdAt: new Date(subscription.createdAt).toISOString(),
+    updatedAt: new Date(subscription.updatedAt).toISOString(),
+  };
 }
 
 function notFound(): DomainError {

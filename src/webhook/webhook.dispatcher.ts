@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
+import { Database } from '../database/database.js';
 import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
-import { messageBody, WebhookDeliveryStore, type DeliveryStatus, type DueDelivery } from './webhook-delivery.store.js';
+import { messageBody, WebhookDeliveryRepository, type DeliveryStatus, type DueDelivery } from './webhook-delivery.repository.js';
 import { WEBHOOK_METRICS, type WebhookAttemptOutcome, type WebhookMetrics } from './webhook-metrics.js';
+import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy, type CheckedTarget } from './webhook-target.policy.js';
 import { WEBHOOK_USER_AGENT, WebhookSender, type SendResult } from './webhook.sender.js';
@@ -30,8 +32,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
-    private readonly store: WebhookDeliveryStore,
+    private readonly db: Database,
+    private readonly store: WebhookDeliveryRepository,
     private readonly subscriptions: WebhookSubscriptionsService,
+    private readonly subscriptionRepository: WebhookSubscriptionRepository,
     private readonly targets: WebhookTargetPolicy,
     private readonly sender: WebhookSender,
     private readonly signer: WebhookSigner,
@@ -115,22 +119,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       status = nextRetryAt === null ? 'failed' : 'pending';
     }
     const error = result.error ?? (succeeded ? null : describeStatus(result.statusCode!));
-    await this.store.complete(
-      delivery.id,
-      leaseUntil,
-      {
-        attempt: delivery.attempts,
-        attemptedAt,
-        statusCode: result.statusCode,
-        durationMs: result.durationMs,
-        error,
-        responseBody: result.responseBody,
-        requestHeaders: result.requestHeaders ?? null,
-        nextRetryAt,
-      },
-      status,
-      gone && delivery.eventType !== 'webhook.test' ? { disableSubscriptionId: delivery.subscriptionId } : {},
-    );
+    const record = {
+      attempt: delivery.attempts,
+      attemptedAt,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error,
+      responseBody: result.responseBody,
+      requestHeaders: result.requestHeaders ?? null,
+      nextRetryAt,
+    };
+    await this.db.transaction(async (tx) => {
+      await this.store.complete(tx, delivery.id, leaseUntil, record, status);
+      // 410 Gone: the receiver asks us to stop; the test ping never disables.
+      if (gone && delivery.eventType !== 'webhook.test') {
+        await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: attemptedAt });
+      }
+    });
     // Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending.
     this.metrics?.webhookAttempt(attemptOutcome(result));
     if (succeeded) this.metrics?.webhookDelivered((attemptedAt + result.durationMs - delivery.occurredAt) / 1000);

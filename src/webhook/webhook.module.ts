@@ -1,7 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { adminApiKeyProvider } from '../admin/admin-api-key.js';
+import { AdminKeyModule } from '../admin-key/admin-key.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { HOST_RESOLVER, systemHostResolver } from './host-resolver.js';
 import { TokenEventListener } from './token-event.listener.js';
@@ -9,11 +9,12 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookAuthGuard } from './webhook-auth.guard.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { WebhookFanOut } from './webhook-fan-out.service.js';
 import { WebhookOutboxSweeper } from './webhook-outbox.sweeper.js';
 import { WebhookRetention } from './webhook-retention.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
+import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy } from './webhook-target.policy.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
@@ -23,17 +24,17 @@ import { WebhooksController } from './webhooks.controller.js';
 
 /**
  * Signed, durable delivery of token events to integrators. It knows only the event
- * contract and the outbox table; the token core does not know it exists.
+ * contract and the outbox reader; the token core does not know it exists.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule],
+  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule, AdminKeyModule],
   controllers: [WebhooksController],
   providers: [
-    adminApiKeyProvider,
     WebhookAuthGuard,
+    WebhookSubscriptionRepository,
     WebhookSubscriptionsService,
     WebhookDeliveriesService,
-    WebhookDeliveryStore,
+    WebhookDeliveryRepository,
     WebhookFanOut,
     WebhookOutboxSweeper,
     WebhookRetention,

@@ -8,7 +8,7 @@ import { authConfig, type AuthConfig } from '../../config/auth.config.js';
 import { Database } from '../../database/database.js';
 import { AccessTokenService, type AccessTokenClaims } from '../access-token.service.js';
 import { AUTH_MODULE_OPTIONS, type AuthModuleOptions } from '../auth-module.options.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { ROLES_KEY } from './roles.decorator.js';
 import { bearerToken } from '../../common/http/bearer-token.js';
 
@@ -26,7 +26,7 @@ export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly accessTokens: AccessTokenService,
     private readonly clients: ClientsService,
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly reflector: Reflector,

@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type JWK } from 'jose';
 import { KeyObject } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { authConfig, type AuthConfig, type JwtAlgorithm } from '../../config/auth.config.js';
-import { Database, type Transaction } from '../../database/database.js';
+import { Database } from '../../database/database.js';
 import { isWellFormedKid } from './protected-header.js';
 import { SigningKey } from './signing-key.entity.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
 
 /** At most this many verification keys are kept imported; only published keys get in. */
 export const MAX_CACHED_VERIFICATION_KEYS = 16;
@@ -62,7 +61,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private reloadTimer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
+    private readonly keys: SigningKeyRepository,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly box: SecretBox,
     private readonly db: Database,
@@ -122,7 +121,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private readVerificationKey(kid: string, cached: VerificationKey | undefined): Promise<VerificationKey | undefined> {
     if (cached?.refreshing) return cached.refreshing;
     const reading = (async () => {
-      const row = await this.keys.findOneBy({ kid });
+      const row = await this.keys.findByKid(kid);
       if (!row || !isPublished(row, this.clock.now())) {
         this.verificationKeys.delete(kid);
         return undefined;
@@ -151,11 +150,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   /** Published keys: the same rule as isPublished(). */
   async publishedKeys(): Promise<PublicJwk[]> {
     const now = this.clock.now();
-    const rows = await this.db.query<{ public_jwk: string; retired_at: unknown; published_until: unknown }>(
-      'SELECT public_jwk, retired_at, published_until FROM signing_keys WHERE retired_at IS NULL OR published_until > ? ORDER BY created_at DESC',
-      [now],
-    );
-    return rows.map((row) => JSON.parse(row.public_jwk) as PublicJwk);
+    return (await this.keys.findPublished(now)).map((key) => JSON.parse(key.publicJwk) as PublicJwk);
   }
 
   /** Makes a new key current; the previous one stays published until its tokens expire. */
@@ -172,12 +167,12 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
    * first, in the same transaction.
    */
   async revoke(kid: string): Promise<{ kid: string; current: string }> {
-    const row = isWellFormedKid(kid) ? await this.keys.findOneBy({ kid }) : null;
+    const row = isWellFormedKid(kid) ? await this.keys.findByKid(kid) : null;
     if (!row) throw new DomainError('not_found', 'No such signing key');
     if (row.retiredAt === null) {
       await this.createKey({ revoke: kid });
     } else {
-      await this.db.transaction((tx) => unpublish(tx, kid, this.clock.now()));
+      await this.db.transaction((tx) => this.keys.unpublish(tx, kid, this.clock.now()));
     }
     this.verificationKeys.delete(kid);
     await this.loadCurrent();
@@ -203,33 +198,35 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const publishedUntil = now + this.config.accessTokenTtl * 1000 + this.reloadIntervalMs;
     await this.db.transaction(async (tx) => {
       await tx.lock('signing-key-creation');
-      if (onlyIfNone) {
-        const current = await tx.query('SELECT kid FROM signing_keys WHERE retired_at IS NULL AND alg = ?', [alg]);
-        if (current.length > 0) return;
-      }
+      if (onlyIfNone && (await this.keys.findCurrent(alg, tx))) return;
       if (revoke !== undefined) {
-        const [target] = await tx.query<{ retired_at: unknown }>('SELECT retired_at FROM signing_keys WHERE kid = ?', [revoke]);
+        const target = await this.keys.findByKid(revoke, tx);
         // Another process may have rotated meanwhile: then there is nothing to replace.
-        if (target === undefined || target.retired_at !== null) {
-          await unpublish(tx, revoke, now);
+        if (target === null || target.retiredAt !== null) {
+          await this.keys.unpublish(tx, revoke, now);
           return;
         }
       }
-      await tx.execute('UPDATE signing_keys SET retired_at = ?, published_until = ? WHERE retired_at IS NULL', [now, publishedUntil]);
-      await tx.execute(
-        'INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, created_at) VALUES (?, ?, ?, ?, ?)',
-        [kid, alg, JSON.stringify({ ...jwk, kid, alg, use: 'sig' }), this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`), now],
+      await this.keys.retireCurrent(tx, now, publishedUntil);
+      await this.keys.insert(
+        tx,
+        Object.assign(new SigningKey(), {
+          kid,
+          alg,
+          publicJwk: JSON.stringify({ ...jwk, kid, alg, use: 'sig' }),
+          privateKeySealed: this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`),
+          createdAt: now,
+          retiredAt: null,
+          publishedUntil: null,
+        }),
       );
-      if (revoke !== undefined) await unpublish(tx, revoke, now);
+      if (revoke !== undefined) await this.keys.unpublish(tx, revoke, now);
     });
     return kid;
   }
 
   private async loadCurrent(): Promise<void> {
-    const row = await this.keys.findOne({
-      where: { retiredAt: IsNull(), alg: this.config.jwtAlg },
-      order: { createdAt: 'DESC' },
-    });
+    const row = await this.keys.findCurrent(this.config.jwtAlg);
     if (!row) {
       this.current = undefined;
       return;
@@ -239,15 +236,4 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const privateKey = (await importPKCS8(pem, row.alg)) as CryptoKey;
     this.current = { kid: row.kid, alg: row.alg as JwtAlgorithm, privateKey, keyObject: KeyObject.from(privateKey) };
   }
-}
-
-/**
- * Ends a retired key's publication now (`published_until > now` is false from this instant
- * on), or keeps the earlier end if it has already passed.
- */
-async function unpublish(tx: Transaction, kid: string, now: number): Promise<void> {
-  await tx.execute(
-    'UPDATE signing_keys SET published_until = CASE WHEN published_until IS NULL OR published_until > ? THEN ? ELSE published_until END WHERE kid = ? AND retired_at IS NOT NULL',
-    [now, now, kid],
-  );
 }

@@ -1,6 +1,8 @@
 import { DomainError } from '../../common/errors/domain-error.js';
+import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 
-const MAX_PARAM_LENGTH = 4096;
+/** The longest parameter is a token. */
+const MAX_PARAM_LENGTH = MAX_TOKEN_LENGTH;
 
 /** The parameters of an OAuth request body (form-urlencoded, or a JSON object). */
 export function formParams(body: unknown): Record<string, unknown> {

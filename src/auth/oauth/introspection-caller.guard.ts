@@ -1,7 +1,6 @@
-import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { hasAdminKey } from '../../admin/admin-api-key.guard.js';
-import { ADMIN_API_KEY } from '../../admin/admin-api-key.js';
+import { AdminKey } from '../../admin-key/admin-api-key.guard.js';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { OAuthClientGuard } from './oauth-client.guard.js';
@@ -17,12 +16,12 @@ type CallerRequest = FastifyRequest & { oauthClient?: ClientRecord; introspectio
 export class IntrospectionCallerGuard implements CanActivate {
   constructor(
     private readonly clientGuard: OAuthClientGuard,
-    @Inject(ADMIN_API_KEY) private readonly adminKey: string,
+    private readonly adminKey: AdminKey,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<CallerRequest>();
-    if (hasAdminKey(request, this.adminKey)) {
+    if (this.adminKey.presentedBy(request)) {
       request.introspectionCaller = { admin: true };
       return true;
     }

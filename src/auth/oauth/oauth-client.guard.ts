@@ -2,8 +2,11 @@ import { createParamDecorator, Injectable, type CanActivate, type ExecutionConte
 import type { FastifyRequest } from 'fastify';
 import { ClientsService, type ClientRecord } from '../../clients/clients.service.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { BASIC_CHALLENGE, parseBasicCredentials } from './basic-credentials.js';
+import { parseBasicCredentials } from '../../common/http/basic-credentials.js';
 import { formParam } from './form-params.js';
+
+/** The challenge of a failed client_secret_basic (RFC 6749 §5.2). */
+export const BASIC_CHALLENGE = 'Basic realm="oauth", charset="UTF-8"';
 
 type ClientRequest = FastifyRequest & { oauthClient?: ClientRecord };
 
@@ -17,7 +20,7 @@ export class OAuthClientGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ClientRequest>();
-    const basic = parseBasicCredentials(request.headers.authorization);
+    const basic = parseBasicCredentials(request.headers.authorization, BASIC_CHALLENGE);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const bodyId = formParam(body, 'client_id');
     const bodySecret = formParam(body, 'client_secret');

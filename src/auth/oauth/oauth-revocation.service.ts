@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { sha256 } from '../../common/crypto/hashing.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { MAX_REFRESH_TOKEN_LENGTH } from '../../common/token-limits.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
 import { looksLikeJwt } from './token-lookup.js';
-
-const MAX_TOKEN_LENGTH = 4096;
 
 /**
  * RFC 7009 revocation. Revoking a refresh token ends its whole family. The answer is the
@@ -17,13 +16,13 @@ export class OAuthRevocationService {
   private readonly logger = new Logger(OAuthRevocationService.name);
 
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly revocations: TokenRevocationService,
   ) {}
 
   async revoke(token: string, client: ClientRecord): Promise<void> {
     // Access tokens are self-contained JWTs: they stay valid until they expire (SPEC §3).
-    if (token.length > MAX_TOKEN_LENGTH || looksLikeJwt(token)) return;
+    if (looksLikeJwt(token) || token.length > MAX_REFRESH_TOKEN_LENGTH) return;
     const presented = await this.store.findByHash(sha256(token));
     if (!presented || presented.family.clientId !== client.clientId) return;
     const revoked = await this.revocations.revoke({ familyId: presented.familyId }, 'client_revoked');

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { Clock } from '../../common/clock.js';
 import { sha256 } from '../../common/crypto/hashing.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import { USER_STORE, type UserStore } from '../../users/user-store.js';
 import { AccessTokenService } from '../access-token.service.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { looksLikeJwt } from './token-lookup.js';
 
 /** Who asks: a client (sees only its own tokens) or the admin key (sees all). */
@@ -28,13 +29,12 @@ export type IntrospectionResult =
     };
 
 const INACTIVE = { active: false } as const;
-const MAX_TOKEN_LENGTH = 4096;
 
 /** RFC 7662 introspection of our refresh tokens and access tokens. */
 @Injectable()
 export class TokenIntrospectionService {
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly clock: Clock,
     @Inject(USER_STORE) private readonly users: UserStore,

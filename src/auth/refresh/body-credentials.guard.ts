@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { MAX_PRESENTED_TOKEN_LENGTH, type CredentialsRequest } from './refresh-credentials.js';
+import { type CredentialsRequest } from './refresh-credentials.js';
 
 /**
  * Body mode: takes `refreshToken` (and `token`, the access token) from a JSON body,
@@ -25,8 +26,8 @@ export class BodyCredentialsGuard implements CanActivate {
 
 function tokenField(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_PRESENTED_TOKEN_LENGTH) {
-    throw new DomainError('invalid_request', `${name} must be a string of at most ${MAX_PRESENTED_TOKEN_LENGTH} characters`);
+  if (typeof value !== 'string' || value.length > MAX_TOKEN_LENGTH) {
+    throw new DomainError('invalid_request', `${name} must be a string of at most ${MAX_TOKEN_LENGTH} characters`);
   }
   return value.length > 0 ? value : undefined;
 }

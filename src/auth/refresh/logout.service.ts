@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { Clock } from '../../common/clock.js';
 import { sha256 } from '../../common/crypto/hashing.js';
-import { RefreshTokenStore } from '../refresh-token.store.js';
+import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
 import { TokenService, type RequestContext } from '../token.service.js';
-import { MAX_PRESENTED_TOKEN_LENGTH, type RefreshCredentials } from './refresh-credentials.js';
+import { type RefreshCredentials } from './refresh-credentials.js';
 
 /**
  * Logout at the cookie-or-body endpoint: revokes the presented token's family, or every
@@ -18,14 +19,14 @@ import { MAX_PRESENTED_TOKEN_LENGTH, type RefreshCredentials } from './refresh-c
 @Injectable()
 export class LogoutService {
   constructor(
-    private readonly store: RefreshTokenStore,
+    private readonly store: RefreshTokenRepository,
     private readonly revocation: TokenRevocationService,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
   ) {}
 
   async logout(credentials: RefreshCredentials | undefined, global: boolean, context: RequestContext = {}): Promise<void> {
-    if (!credentials || credentials.refreshToken.length > MAX_PRESENTED_TOKEN_LENGTH) return;
+    if (!credentials || credentials.refreshToken.length > MAX_TOKEN_LENGTH) return;
     const presented = await this.store.findByHash(sha256(credentials.refreshToken));
     if (!presented?.client?.public) return;
     const { family } = presented;

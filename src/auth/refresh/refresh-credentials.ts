@@ -18,9 +18,6 @@ export type CredentialsRequest = FastifyRequest & { refreshCredentials?: Refresh
 export const REFRESH_COOKIE = 'refresh_token';
 export const ACCESS_COOKIE = 'access_token';
 
-/** Longer than any token we issue; anything beyond it is refused before it reaches a hash or a parser. */
-export const MAX_PRESENTED_TOKEN_LENGTH = 8192;
-
 /**
  * The credentials the cookie or body guard put on the request. Required unless
  * `{ optional: true }`: without any token the answer is 400.

@@ -1,22 +1,22 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { MAX_PRESENTED_TOKEN_LENGTH } from './refresh-credentials.js';
+import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 
 /**
  * The body-mode shape, validated so that unknown fields get a 400. The tokens themselves
  * reach the controller through the guards, never from here.
  */
 export class RefreshBodyDto {
-  @ApiPropertyOptional({ maxLength: MAX_PRESENTED_TOKEN_LENGTH, description: 'Body mode; ignored when the refresh_token cookie is present' })
+  @ApiPropertyOptional({ maxLength: MAX_TOKEN_LENGTH, description: 'Body mode; ignored when the refresh_token cookie is present' })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_PRESENTED_TOKEN_LENGTH)
+  @MaxLength(MAX_TOKEN_LENGTH)
   refreshToken?: string;
 
-  @ApiPropertyOptional({ maxLength: MAX_PRESENTED_TOKEN_LENGTH, description: 'An access token of the same user (expiry ignored)' })
+  @ApiPropertyOptional({ maxLength: MAX_TOKEN_LENGTH, description: 'An access token of the same user (expiry ignored)' })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_PRESENTED_TOKEN_LENGTH)
+  @MaxLength(MAX_TOKEN_LENGTH)
   token?: string;
 }
 

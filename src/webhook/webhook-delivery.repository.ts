@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Database, type Row } from '../database/database.js';
+import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Database, type Row, type Transaction } from '../database/database.js';
+import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -55,9 +58,13 @@ export function messageBody(eventType: string, occurredAt: number, payload: stri
   return JSON.stringify({ type: eventType, timestamp: new Date(occurredAt).toISOString(), data: JSON.parse(payload) as unknown });
 }
 
-/** SQL for deliveries and their attempts. Every state change is one conditional UPDATE. */
+/**
+ * Deliveries and their attempts. Plain writes go through TypeORM; the lease claim, the
+ * idempotent insert, the bounded purge and the reporting queries are hand-written, each
+ * saying what it guarantees. Every state change is one conditional UPDATE.
+ */
 @Injectable()
-export class WebhookDeliveryStore {
+export class WebhookDeliveryRepository {
   constructor(private readonly db: Database) {}
 
   /**
@@ -128,110 +135,111 @@ export class WebhookDeliveryStore {
     };
   }
 
-  /** Records an attempt and the delivery's next state, if we still hold the lease. */
-  async complete(
-    id: string,
-    leaseUntil: number,
-    attempt: AttemptRecord,
-    status: DeliveryStatus,
-    options: { disableSubscriptionId?: string } = {},
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.execute(
-        `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          randomUUID(),
-          id,
-          attempt.attempt,
-          attempt.attemptedAt,
-          attempt.statusCode,
-          attempt.durationMs,
-          attempt.error,
-          attempt.responseBody,
-          attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
-          attempt.nextRetryAt,
-        ],
-      );
-      await tx.execute(
-        `UPDATE webhook_deliveries
-            SET status = ?, next_attempt_at = ?, lease_until = NULL, last_status_code = ?, last_error = ?, last_duration_ms = ?, completed_at = ?
-          WHERE id = ? AND lease_until = ?`,
-        [
-          status,
-          attempt.nextRetryAt,
-          attempt.statusCode,
-          attempt.error,
-          attempt.durationMs,
-          status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
-          id,
-          leaseUntil,
-        ],
-      );
-      if (options.disableSubscriptionId) {
-        await tx.execute('UPDATE webhook_subscriptions SET enabled = ?, updated_at = ? WHERE id = ?', [false, attempt.attemptedAt, options.disableSubscriptionId]);
-      }
+  /** Records an attempt and, if we still hold the lease (a conditional update), the delivery's next state. */
+  async complete(tx: Transaction, id: string, leaseUntil: number, attempt: AttemptRecord, status: DeliveryStatus): Promise<void> {
+    await tx.manager.getRepository(WebhookAttemptEntity).insert({
+      id: randomUUID(),
+      deliveryId: id,
+      attempt: attempt.attempt,
+      attemptedAt: attempt.attemptedAt,
+      statusCode: attempt.statusCode,
+      durationMs: attempt.durationMs,
+      error: attempt.error,
+      responseBody: attempt.responseBody,
+      requestHeaders: attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
+      nextRetryAt: attempt.nextRetryAt,
     });
+    await tx.manager.getRepository(WebhookDeliveryEntity).update(
+      { id, leaseUntil },
+      {
+        status,
+        nextAttemptAt: attempt.nextRetryAt,
+        leaseUntil: null,
+        lastStatusCode: attempt.statusCode,
+        lastError: attempt.error,
+        lastDurationMs: attempt.durationMs,
+        completedAt: status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
+      },
+    );
   }
 
-  /** Gives a lease back without counting the attempt (the process is stopping mid-send). */
+  /** Gives a lease back without counting the attempt (the process is stopping mid-send); conditional on still holding it. */
   async release(id: string, leaseUntil: number): Promise<void> {
     await this.db.transaction((tx) =>
-      tx.execute('UPDATE webhook_deliveries SET lease_until = NULL, attempts = attempts - 1 WHERE id = ? AND lease_until = ?', [id, leaseUntil]),
+      tx.manager
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ leaseUntil: null, attempts: () => 'attempts - 1' })
+        .where({ id, leaseUntil })
+        .execute(),
     );
+  }
+
+  /**
+   * A pending delivery, due at `now`, in the caller's transaction. Returns false when the
+   * subscription already has a delivery of this event: ON CONFLICT on the unique
+   * (subscription, event) key makes fan-out idempotent, and the row count says which.
+   */
+  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID()): Promise<boolean> {
+    const inserted = await tx.execute(
+      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+       ON CONFLICT (subscription_id, event_id) DO NOTHING`,
+      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
+    );
+    return inserted === 1;
   }
 
   /** A delivery outside the outbox (the test ping), due now. */
   async createTestDelivery(delivery: NewDelivery, now: number): Promise<string> {
     const id = randomUUID();
-    await this.db.transaction((tx) =>
-      tx.execute(
-        `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-        [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
-      ),
-    );
+    await this.db.transaction((tx) => this.insertPending(tx, delivery, now, id));
     return id;
+  }
+
+  /** Deletes every delivery of a subscription and their attempts. */
+  async deleteForSubscription(tx: Transaction, subscriptionId: string): Promise<void> {
+    await tx.manager
+      .createQueryBuilder()
+      .delete()
+      .from(WebhookAttemptEntity)
+      .where('delivery_id IN (SELECT id FROM webhook_deliveries WHERE subscription_id = :subscriptionId)', { subscriptionId })
+      .execute();
+    await tx.manager.getRepository(WebhookDeliveryEntity).delete({ subscriptionId });
   }
 
   /** Puts a delivery back in line with a fresh schedule; false if there is no such delivery. */
   async retryByHand(subscriptionId: string, deliveryId: string, now: number): Promise<boolean> {
-    const changed = await this.db.transaction((tx) =>
-      tx.execute(
-        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL
-          WHERE id = ? AND subscription_id = ?`,
-        [now, deliveryId, subscriptionId],
-      ),
+    const result = await this.db.transaction((tx) =>
+      tx.manager
+        .getRepository(WebhookDeliveryEntity)
+        .update({ id: deliveryId, subscriptionId }, { status: 'pending', attempts: 0, nextAttemptAt: now, completedAt: null }),
     );
-    return changed === 1;
+    return result.affected === 1;
   }
 
+  /** A page of a subscription's deliveries, newest first, each with its attempt log (no headers). */
   async listWithAttempts(subscriptionId: string, limit: number, cursor?: { createdAt: number; id: string }, filter: DeliveryFilter = {}) {
-    const where = ['subscription_id = ?'];
-    const params: unknown[] = [subscriptionId];
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.eventType) {
-      where.push('event_type = ?');
-      params.push(filter.eventType);
-    }
-    if (cursor) {
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      params.push(cursor.createdAt, cursor.createdAt, cursor.id);
-    }
-    const rows = await this.db.query(`SELECT * FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, [...params, limit]);
-    return this.withAttempts(rows, false);
+    const base: FindOptionsWhere<WebhookDeliveryEntity> = { subscriptionId };
+    if (filter.status) base.status = filter.status;
+    if (filter.eventType) base.eventType = filter.eventType;
+    const where = cursor
+      ? [
+          { ...base, createdAt: LessThan(cursor.createdAt) },
+          { ...base, createdAt: cursor.createdAt, id: LessThan(cursor.id) },
+        ]
+      : base;
+    const deliveries = await this.deliveries().find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    return this.withAttempts(deliveries, false);
   }
 
   /** One delivery of a subscription with its body as sent and every attempt, headers included; null if there is none. */
   async findWithAttempts(subscriptionId: string, deliveryId: string) {
-    const rows = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ? AND subscription_id = ?', [deliveryId, subscriptionId]);
-    if (rows.length === 0) return null;
-    const [delivery] = await this.withAttempts(rows, true);
-    const { cursorKey: _cursor, ...rest } = delivery!;
-    return { ...rest, body: messageBody(String(rows[0]!.event_type), this.db.num(rows[0]!.occurred_at), String(rows[0]!.payload)) };
+    const delivery = await this.deliveries().findOneBy({ id: deliveryId, subscriptionId });
+    if (!delivery) return null;
+    const [withLog] = await this.withAttempts([delivery], true);
+    const { cursorKey: _cursor, ...rest } = withLog!;
+    return { ...rest, body: messageBody(delivery.eventType, delivery.occurredAt, delivery.payload) };
   }
 
   /**
@@ -270,42 +278,43 @@ export class WebhookDeliveryStore {
     }));
   }
 
-  private async withAttempts(rows: Row[], headers: boolean) {
-    if (rows.length === 0) return [];
-    const ids = rows.map((row) => String(row.id));
-    const attempts = await this.db.query(
-      `SELECT * FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')}) ORDER BY attempted_at, attempt`,
-      ids,
-    );
-    const byDelivery = new Map<string, Row[]>();
+  private async withAttempts(deliveries: WebhookDeliveryEntity[], headers: boolean) {
+    if (deliveries.length === 0) return [];
+    const attempts = await this.db.dataSource.getRepository(WebhookAttemptEntity).find({
+      where: { deliveryId: In(deliveries.map((delivery) => delivery.id)) },
+      order: { attemptedAt: 'ASC', attempt: 'ASC' },
+    });
+    const byDelivery = new Map<string, WebhookAttemptEntity[]>();
     for (const attempt of attempts) {
-      const list = byDelivery.get(String(attempt.delivery_id)) ?? [];
+      const list = byDelivery.get(attempt.deliveryId) ?? [];
       list.push(attempt);
-      byDelivery.set(String(attempt.delivery_id), list);
+      byDelivery.set(attempt.deliveryId, list);
     }
-    return rows.map((row) => ({
-      id: String(row.id),
-      eventId: String(row.event_id),
-      eventType: String(row.event_type),
-      status: String(row.status) as DeliveryStatus,
-      attempts: Number(row.attempts),
-      nextAttemptAt: iso(this.db.num(row.next_attempt_at, true), String(row.status) === 'pending'),
-      createdAt: iso(this.db.num(row.created_at))!,
-      completedAt: iso(this.db.num(row.completed_at, true)),
-      cursorKey: { createdAt: this.db.num(row.created_at), id: String(row.id) },
-      attemptLog: (byDelivery.get(String(row.id)) ?? []).map((attempt) => ({
-        attempt: Number(attempt.attempt),
-        at: iso(this.db.num(attempt.attempted_at))!,
-        statusCode: attempt.status_code === null ? null : Number(attempt.status_code),
-        durationMs: Number(attempt.duration_ms),
-        error: attempt.error === null ? null : String(attempt.error),
-        responseBody: attempt.response_body === null ? null : String(attempt.response_body),
-        nextRetryAt: iso(this.db.num(attempt.next_retry_at, true)),
-        ...(headers
-          ? { requestHeaders: attempt.request_headers === null || attempt.request_headers === undefined ? null : (JSON.parse(String(attempt.request_headers)) as Record<string, string>) }
-          : {}),
+    return deliveries.map((delivery) => ({
+      id: delivery.id,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      status: delivery.status,
+      attempts: delivery.attempts,
+      nextAttemptAt: iso(delivery.nextAttemptAt, delivery.status === 'pending'),
+      createdAt: iso(delivery.createdAt)!,
+      completedAt: iso(delivery.completedAt),
+      cursorKey: { createdAt: delivery.createdAt, id: delivery.id },
+      attemptLog: (byDelivery.get(delivery.id) ?? []).map((attempt) => ({
+        attempt: attempt.attempt,
+        at: iso(attempt.attemptedAt)!,
+        statusCode: attempt.statusCode,
+        durationMs: attempt.durationMs,
+        error: attempt.error,
+        responseBody: attempt.responseBody,
+        nextRetryAt: iso(attempt.nextRetryAt),
+        ...(headers ? { requestHeaders: attempt.requestHeaders === null ? null : (JSON.parse(attempt.requestHeaders) as Record<string, string>) } : {}),
       })),
     }));
+  }
+
+  private deliveries(): Repository<WebhookDeliveryEntity> {
+    return this.db.dataSource.getRepository(WebhookDeliveryEntity);
   }
 
   /**
@@ -333,8 +342,7 @@ export class WebhookDeliveryStore {
 
   /** How many deliveries wait for an attempt. */
   async countPending(): Promise<number> {
-    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'`);
-    return Number(row?.n ?? 0);
+    return this.deliveries().countBy({ status: 'pending' });
   }
 }
 

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull, LessThanOrEqual, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { Database, type Row, type Transaction } from '../database/database.js';
+import { RefreshTokenFamily } from './refresh-token-family.entity.js';
+import { RefreshToken } from './refresh-token.entity.js';
 
 /** A presented refresh token with its family and client, read in one query. */
 export interface PresentedRefreshToken {
@@ -44,18 +47,8 @@ export interface NewFamily {
   userAgent: string | null;
 }
 
-export interface LiveFamily {
-  id: string;
-  userId: string;
-  clientId: string;
-  scope: string;
-  rotation: number;
-  createdAt: number;
-  lastUsedAt: number;
-  expiresAt: number;
-  ip: string | null;
-  userAgent: string | null;
-}
+/** A live family: not revoked, not past its absolute expiry. */
+export type LiveFamily = Omit<RefreshTokenFamily, 'revokedAt' | 'revokedReason'>;
 
 const FIND_BY_HASH = `
 SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor_id, t.successor_sealed,
@@ -68,26 +61,30 @@ SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor
   LEFT JOIN clients c ON c.id = f.client_id
  WHERE t.token_hash = ?`;
 
-const LIVE_FAMILY_COLUMNS = 'id, user_id, client_id, scope, rotation, created_at, last_used_at, expires_at, ip, user_agent';
-
-/** SQL for refresh-token families and tokens. Every state change is a conditional statement. */
+/**
+ * Refresh-token families and their tokens. Plain reads and writes go through TypeORM; the
+ * statements of the refresh path are hand-written and prepared, each saying what it
+ * guarantees: every state change there is one conditional statement whose row count decides.
+ */
 @Injectable()
-export class RefreshTokenStore {
-  constructor(private readonly db: Database) {}
+export class RefreshTokenRepository {
+  private readonly tokens: Repository<RefreshToken>;
 
+  constructor(private readonly db: Database) {
+    this.tokens = db.dataSource.getRepository(RefreshToken);
+  }
+
+  /** The refresh path's one read: the token, its family, its successor's state and its client, in one prepared statement. */
   async findByHash(tokenHash: string): Promise<PresentedRefreshToken | undefined> {
     const [row] = await this.db.query(FIND_BY_HASH, [tokenHash]);
     return row ? this.toPresented(row) : undefined;
   }
 
   async createFamily(tx: Transaction, family: NewFamily): Promise<void> {
-    await tx.execute(
-      `INSERT INTO refresh_token_families (id, user_id, client_id, scope, rotation, created_at, expires_at, last_used_at, ip, user_agent)
-       VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
-      [family.id, family.userId, family.clientId, family.scope, family.createdAt, family.expiresAt, family.createdAt, family.ip, family.userAgent],
-    );
+    await tx.manager.getRepository(RefreshTokenFamily).insert({ ...family, rotation: 0, lastUsedAt: family.createdAt, revokedAt: null, revokedReason: null });
   }
 
+  /** Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement. */
   async insertToken(tx: Transaction, token: NewRefreshToken): Promise<void> {
     await tx.execute(
       'INSERT INTO refresh_tokens (id, family_id, token_hash, generation, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -130,6 +127,7 @@ export class RefreshTokenStore {
     ]);
   }
 
+  /** Read inside the replay's transaction, so the answer holds until it commits. */
   async isUnconsumed(tx: Transaction, tokenId: string): Promise<boolean> {
     const rows = await tx.query('SELECT 1 AS live FROM refresh_tokens WHERE id = ? AND consumed_at IS NULL', [tokenId]);
     return rows.length === 1;
@@ -147,47 +145,28 @@ export class RefreshTokenStore {
     return changed === 1;
   }
 
+  /** Live families matching every given filter, newest first. */
   async liveFamilies(tx: Transaction | Database, where: { userId?: string; clientId?: string; familyId?: string }, now: number): Promise<LiveFamily[]> {
-    const filters: string[] = ['revoked_at IS NULL', 'expires_at > ?'];
-    const params: unknown[] = [now];
-    if (where.userId) {
-      filters.push('user_id = ?');
-      params.push(where.userId);
-    }
-    if (where.clientId) {
-      filters.push('client_id = ?');
-      params.push(where.clientId);
-    }
-    if (where.familyId) {
-      filters.push('id = ?');
-      params.push(where.familyId);
-    }
-    const rows = await tx.query(
-      `SELECT ${LIVE_FAMILY_COLUMNS} FROM refresh_token_families WHERE ${filters.join(' AND ')} ORDER BY created_at DESC`,
-      params,
-    );
-    return rows.map((row) => ({
-      id: String(row.id),
-      userId: String(row.user_id),
-      clientId: String(row.client_id),
-      scope: String(row.scope),
-      rotation: this.db.num(row.rotation),
-      createdAt: this.db.num(row.created_at),
-      lastUsedAt: this.db.num(row.last_used_at),
-      expiresAt: this.db.num(row.expires_at),
-      ip: (row.ip as string | null) ?? null,
-      userAgent: (row.user_agent as string | null) ?? null,
-    }));
+    const filter: FindOptionsWhere<RefreshTokenFamily> = { revokedAt: IsNull(), expiresAt: MoreThan(now) };
+    if (where.userId) filter.userId = where.userId;
+    if (where.clientId) filter.clientId = where.clientId;
+    if (where.familyId) filter.id = where.familyId;
+    const manager = tx instanceof Database ? tx.dataSource.manager : tx.manager;
+    return manager.getRepository(RefreshTokenFamily).find({ where: filter, order: { createdAt: 'DESC' } });
   }
 
   /** Wipes successors whose grace window has ended. */
   async wipeExpiredGrace(now: number): Promise<number> {
-    return this.db.transaction((tx) =>
-      tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE grace_until IS NOT NULL AND grace_until <= ?', [now]),
-    );
+    return this.db.transaction(async (tx) => {
+      const result = await tx.manager
+        .getRepository(RefreshToken)
+        .update({ graceUntil: LessThanOrEqual(now) }, { successorSealed: null, graceUntil: null });
+      return result.affected ?? 0;
+    });
   }
 
   /**
+   * Hand-written: a bounded batch (DELETE … IN (SELECT … LIMIT)), which TypeORM cannot express.
    * One batch of ended families (revoked or past their absolute expiry before `before`) and
    * their tokens. Ended is final (nothing un-revokes a family or moves its expiry), so both
    * statements select the same families (the cutoff is fixed and in the past).
@@ -202,8 +181,7 @@ export class RefreshTokenStore {
 
   /** When a token was issued, for introspection (`iat`). */
   async issuedAt(tokenId: string): Promise<number | undefined> {
-    const [row] = await this.db.query('SELECT issued_at FROM refresh_tokens WHERE id = ?', [tokenId]);
-    return row ? this.db.num(row.issued_at) : undefined;
+    return (await this.tokens.findOne({ select: { id: true, issuedAt: true }, where: { id: tokenId } }))?.issuedAt;
   }
 
   private toPresented(row: Row): PresentedRefreshToken {

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
+import type { Transaction } from '../database/database.js';
+import type { WebhookOwner } from './webhook-owner.js';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
+
+/** What an update may change on a subscription. */
+export type SubscriptionUpdate = Partial<Pick<WebhookSubscriptionEntity, 'url' | 'events' | 'enabled' | 'description'>> & { updatedAt: number };
+
+/** The webhook_subscriptions table, as entities. Writes join the caller's transaction. */
+@Injectable()
+export class WebhookSubscriptionRepository {
+  constructor(@InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>) {}
+
+  findById(id: string): Promise<WebhookSubscriptionEntity | null> {
+    return this.subscriptions.findOneBy({ id });
+  }
+
+  /** The subscription if this owner may see it: the admin sees all, a client its own (not the admin's filtered to it). */
+  findOwned(owner: WebhookOwner, id: string): Promise<WebhookSubscriptionEntity | null> {
+    return this.subscriptions.findOneBy({ id, ...ownedBy(owner) });
+  }
+
+  listOwned(owner: WebhookOwner, limit: number, cursor?: string): Promise<WebhookSubscriptionEntity[]> {
+    return this.subscriptions.find({
+      where: { ...ownedBy(owner), ...(cursor !== undefined && { id: MoreThan(cursor) }) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Enabled subscriptions that existed at `at` and receive events of this client (or of every
+   * client). Runs once per token event, so a prepared statement: TypeORM's find would cost
+   * more than the statement on every refresh (bench/hot-path.mjs).
+   */
+  async receiving(tx: Transaction, clientId: string | null, at: number): Promise<Pick<WebhookSubscriptionEntity, 'id' | 'events'>[]> {
+    const rows = await tx.query<{ id: string; events: string }>(
+      'SELECT id, events FROM webhook_subscriptions WHERE enabled = ? AND created_at <= ? AND (client_id IS NULL OR client_id = ?)',
+      [true, at, clientId ?? ''],
+    );
+    return rows.map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
+  }
+
+  async insert(tx: Transaction, subscription: WebhookSubscriptionEntity): Promise<void> {
+    await tx.manager.getRepository(WebhookSubscriptionEntity).insert(subscription);
+  }
+
+  /** Returns false when there is no such subscription. */
+  async update(tx: Transaction, id: string, changes: SubscriptionUpdate): Promise<boolean> {
+    return ((await tx.manager.getRepository(WebhookSubscriptionEntity).update({ id }, changes)).affected ?? 0) > 0;
+  }
+
+  /**
+   * Replaces the secret, keeping the current one as the previous. Conditional on the secret
+   * read before, so of two concurrent rotations one wins and the other changes nothing
+   * (the previous secret is never a secret nobody was given).
+   */
+  async rotateSecret(tx: Transaction, id: string, current: string, next: string, previousExpiresAt: number, now: number): Promise<boolean> {
+    const result = await tx.manager
+      .getRepository(WebhookSubscriptionEntity)
+      .update({ id, secretSealed: current }, { secretSealed: next, previousSecretSealed: current, previousSecretExpiresAt: previousExpiresAt, updatedAt: now });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Returns false when there is no such subscription. */
+  async delete(tx: Transaction, id: string): Promise<boolean> {
+    return ((await tx.manager.getRepository(WebhookSubscriptionEntity).delete({ id })).affected ?? 0) > 0;
+  }
+}
+
+function ownedBy(owner: WebhookOwner): FindOptionsWhere<WebhookSubscriptionEntity> {
+  return owner.kind === 'admin' ? {} : { clientId: owner.clientId, createdByAdmin: false };
+}
