@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Database } from '../src/database/database.js';
+import { OutboxRetention } from '../src/outbox/outbox.retention.js';
 import { ClientsService, TokenService, type ClientRecord } from '../src/index.js';
 import { HostAppModule, InMemoryUserStore } from './examples/host-app.module.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -168,6 +170,20 @@ describe.each(['fastify', 'express'] as const)('a host application on %s using A
 
     // Only under the prefix.
     for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) expect((await t.api.post(path, form('x'))).status).toBe(404);
+  });
+
+  it('without WebhookModule, keeps no outbox event that retention could never purge', async () => {
+    const { refreshToken } = await login('alice@example.com', 'alice password');
+    expect((await t.api.post(`${PREFIX}/api/auth/refresh`, { json: { refreshToken } })).status).toBe(200);
+    const db = t.app.get(Database);
+    const events = await db.query<{ type: string; processed_at: unknown }>('SELECT type, processed_at FROM outbox_events');
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['token.issued', 'token.refreshed']));
+    // No consumer takes events over in this host, so each is stored as processed ...
+    expect(events.filter((event) => event.processed_at === null)).toEqual([]);
+    // ... and a purge with nothing retained removes them all.
+    await db.transaction((tx) => tx.execute('UPDATE outbox_events SET processed_at = 0'));
+    await t.app.get(OutboxRetention).purge();
+    expect(await db.query('SELECT id FROM outbox_events')).toEqual([]);
   });
 
   it('is the code the README shows', () => {

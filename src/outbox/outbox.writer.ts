@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../database/database.js';
+import { OutboxConsumers } from './outbox.consumers.js';
 import { OutboxRelay } from './outbox.relay.js';
 import type { OutboxMessage } from './outbox.types.js';
 
@@ -10,7 +11,10 @@ import type { OutboxMessage } from './outbox.types.js';
  */
 @Injectable()
 export class OutboxWriter {
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly consumers: OutboxConsumers,
+  ) {}
 
   async record<TType extends string, TData>(
     tx: Transaction,
@@ -20,11 +24,14 @@ export class OutboxWriter {
   ): Promise<OutboxMessage<TType, TData>> {
     const message = { id: randomUUID(), type, occurredAt, data };
     // Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement.
-    await tx.execute('INSERT INTO outbox_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)', [
+    // With no consumer in this process nothing will take the event over: it is stored processed,
+    // so retention purges it (see OutboxConsumers).
+    await tx.execute('INSERT INTO outbox_events (id, type, payload, created_at, processed_at) VALUES (?, ?, ?, ?, ?)', [
       message.id,
       type,
       JSON.stringify(data),
       occurredAt,
+      this.consumers.any ? null : occurredAt,
     ]);
     tx.afterCommit(() => this.relay.announce(message));
     return message;

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { OutboxConsumers } from '../outbox/outbox.consumers.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
@@ -14,13 +15,18 @@ const SWEEP_BATCH = 200;
  * idempotent: of the listener and the sweeper (in any process) only one fans an event out.
  */
 @Injectable()
-export class WebhookFanOut {
+export class WebhookFanOut implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly outbox: OutboxReader,
+    private readonly consumers: OutboxConsumers,
     private readonly subscriptions: WebhookSubscriptionRepository,
     private readonly deliveries: WebhookDeliveryRepository,
   ) {}
+
+  onModuleInit(): void {
+    this.consumers.register('webhooks');
+  }
 
   /** Returns how many deliveries were created. */
   async fanOut(event: OutboxMessage): Promise<number> {
