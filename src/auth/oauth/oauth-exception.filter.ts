@@ -1,5 +1,6 @@
 import { Catch, Logger, UseFilters, applyDecorators } from '@nestjs/common';
 import { AllExceptionsFilter, ROUTE_CONFIG_METADATA } from '../../common/http/all-exceptions.filter.js';
+import { ApiOAuthErrors } from '../../common/http/api-errors.js';
 import { NoStore } from '../../common/http/no-store.js';
 
 /** RFC 6749 §5.2 error bodies `{error, error_description}` with no-store, whatever the route's prefix. */
@@ -25,4 +26,15 @@ export function OAuthEndpoints(): ClassDecorator {
     }
   };
   return applyDecorators(UseFilters(OAuthExceptionFilter), NoStore(), marked);
+}
+
+/** The error answers every OAuth endpoint may give, for the OpenAPI document (500 is added by ApiOAuthErrors). */
+export function ApiOAuthEndpointErrors(): ClassDecorator {
+  return ApiOAuthErrors(
+    [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
+    [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
+    [415, 'Neither form-urlencoded nor JSON'],
+    429,
+    [503, 'temporarily_unavailable: the database cannot be reached'],
+  );
 }

@@ -1,25 +1,18 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { ApiOAuthEndpointErrors, OAuthEndpoints } from './oauth-exception.filter.js';
 import { IntrospectionResponseDto, TokenParamsForm } from './dto/oauth.dto.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
 import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { IntrospectionCallerGuard, Introspector } from './introspection-caller.guard.js';
 import { TokenIntrospectionService, type IntrospectionCaller } from './token-introspection.service.js';
 import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
-import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** RFC 7662 token introspection. */
 @ApiTags('oauth')
 @ApiBasicAuth('client-basic')
 @ApiBearerAuth('admin-key')
-@ApiOAuthErrors(
-  [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
-  [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
-  [415, 'Neither form-urlencoded nor JSON'],
-  429,
-  [503, 'temporarily_unavailable: the database cannot be reached'],
-)
+@ApiOAuthEndpointErrors()
 @Controller('oauth')
 @OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)

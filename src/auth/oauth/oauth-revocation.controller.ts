@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { ApiOAuthEndpointErrors, OAuthEndpoints } from './oauth-exception.filter.js';
 import { RevocationResponseDto, TokenParamsForm } from './dto/oauth.dto.js';
 import type { ClientRecord } from '../../clients/clients.service.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
@@ -8,18 +8,11 @@ import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limi
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
 import { OAuthRevocationService } from './oauth-revocation.service.js';
 import { TokenParamsPipe, type TokenParams } from './token-params.pipe.js';
-import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** RFC 7009 token revocation. */
 @ApiTags('oauth')
 @ApiBasicAuth('client-basic')
-@ApiOAuthErrors(
-  [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
-  [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
-  [415, 'Neither form-urlencoded nor JSON'],
-  429,
-  [503, 'temporarily_unavailable: the database cannot be reached'],
-)
+@ApiOAuthEndpointErrors()
 @Controller('oauth')
 @OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)

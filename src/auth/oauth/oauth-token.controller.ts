@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { ApiOAuthEndpointErrors, OAuthEndpoints } from './oauth-exception.filter.js';
 import { OAuthTokenResponseDto, TokenRequestForm } from './dto/oauth.dto.js';
 import type { FastifyRequest } from 'fastify';
 import type { ClientRecord } from '../../clients/clients.service.js';
@@ -10,18 +11,11 @@ import { requestContext } from '../request-context.js';
 import { TokenService } from '../token.service.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
 import { TokenRequestPipe, type RefreshTokenGrant } from './token-request.pipe.js';
-import { OAuthEndpoints } from './oauth-exception.filter.js';
 
 /** The OAuth 2.0 token endpoint, refresh_token grant (RFC 6749 §6). */
 @ApiTags('oauth')
 @ApiBasicAuth('client-basic')
-@ApiOAuthErrors(
-  [400, 'invalid_request: a missing, repeated or malformed parameter, or two client authentication methods'],
-  [401, 'invalid_client, with WWW-Authenticate: Basic when Basic was used'],
-  [415, 'Neither form-urlencoded nor JSON'],
-  429,
-  [503, 'temporarily_unavailable: the database cannot be reached'],
-)
+@ApiOAuthEndpointErrors()
 @Controller('oauth')
 @OAuthEndpoints()
 @Consumes(...FORM_OR_JSON)
