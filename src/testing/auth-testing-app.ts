@@ -8,6 +8,7 @@ import { AccessTokenService } from '../auth/access-token.service.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { Clock } from '../common/clock.js';
 import { configureAuthHost } from '../host-setup.js';
+import { withEnvironment } from '../config/environment-scope.js';
 import { ControllableClock } from './controllable-clock.js';
 
 export interface AuthTestingOptions {
@@ -66,33 +67,30 @@ export async function startAuthTestingApp(options: AuthTestingOptions): Promise<
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const saved = { ...process.env };
-  delete process.env.DATABASE_URL;
-  Object.assign(process.env, env);
   let app: INestApplication | undefined;
-  try {
-    const moduleRef = await Test.createTestingModule({ imports: [options.module] }).overrideProvider(Clock).useValue(clock).compile();
-    const logger = new ConsoleLogger({ logLevels: ['error', 'warn'] });
-    if (options.adapter === 'express') {
-      const { ExpressAdapter } = await import('@nestjs/platform-express');
-      app = moduleRef.createNestApplication(new ExpressAdapter(), { logger });
-      configureAuthHost(app);
-    } else {
-      const { configureApp, createHttpAdapter } = await import('../fastify.js');
-      const fastifyApp = moduleRef.createNestApplication<import('@nestjs/platform-fastify').NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), { logger });
-      await configureApp(fastifyApp);
-      app = fastifyApp;
+  await withEnvironment(env, ['DATABASE_URL'], async () => {
+    try {
+      const moduleRef = await Test.createTestingModule({ imports: [options.module] }).overrideProvider(Clock).useValue(clock).compile();
+      const logger = new ConsoleLogger({ logLevels: ['error', 'warn'] });
+      if (options.adapter === 'express') {
+        const { ExpressAdapter } = await import('@nestjs/platform-express');
+        app = moduleRef.createNestApplication(new ExpressAdapter(), { logger });
+        configureAuthHost(app);
+      } else {
+        const { configureApp, createHttpAdapter } = await import('../fastify.js');
+        const fastifyApp = moduleRef.createNestApplication<import('@nestjs/platform-fastify').NestFastifyApplication>(createHttpAdapter({ trustProxy: false }), { logger });
+        await configureApp(fastifyApp);
+        app = fastifyApp;
+      }
+      await app.listen(0, '127.0.0.1');
+    } catch (error) {
+      await app?.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
     }
-    await app.listen(0, '127.0.0.1');
-  } catch (error) {
-    await app?.close().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-  const started = app;
+  });
+  if (!app) throw new Error('The testing app did not start');
+  const started: INestApplication = app;
   const { port } = started.getHttpServer().address() as { port: number };
   const accessTokens = started.get(AccessTokenService, { strict: false });
   return {
