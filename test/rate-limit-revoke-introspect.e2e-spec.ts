@@ -1,21 +1,9 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch } from 'undici';
+import { closeLoopbackAgents, from } from './support/loopback-agents.js';
 import { createClient, createUser, login, type ClientFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-/** Requests from another loopback address (127.0.0.x), to play another machine. */
-const agents = new Map<string, Agent>();
-function from(address: string): Agent {
-  let agent = agents.get(address);
-  if (!agent) {
-    agent = new Agent({ localAddress: address });
-    agents.set(address, agent);
-  }
-  return agent;
-}
-
-afterAll(async () => {
-  for (const agent of agents.values()) await agent.close();
-});
+afterAll(closeLoopbackAgents);
 
 /** SECURITY.md: revocation and introspection share the token endpoints' per-IP limit. */
 describe('Rate limits on /oauth/revoke and /oauth/introspect', () => {

@@ -1,17 +1,7 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch } from 'undici';
+import { closeLoopbackAgents, from } from './support/loopback-agents.js';
 import { createClient, createUser, login, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-/** Requests from another loopback address (127.0.0.x), to play a second machine. */
-const agents = new Map<string, Agent>();
-function from(address: string): Agent {
-  let agent = agents.get(address);
-  if (!agent) {
-    agent = new Agent({ localAddress: address });
-    agents.set(address, agent);
-  }
-  return agent;
-}
 
 async function post(t: TestApp, path: string, body: { json?: unknown; form?: Record<string, string> }, address = '127.0.0.1') {
   const init = body.json !== undefined
@@ -23,9 +13,7 @@ async function post(t: TestApp, path: string, body: { json?: unknown; form?: Rec
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-afterAll(async () => {
-  for (const agent of agents.values()) await agent.close();
-});
+afterAll(closeLoopbackAgents);
 
 describe('Rate limits on login', () => {
   let t: TestApp;
