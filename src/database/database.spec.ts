@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Database } from './database.js';
 import { JOURNAL_SIZE_LIMIT_BYTES, SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -62,6 +63,80 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
       ),
     );
     expect(order).toEqual(['begin 1', 'end 1', 'begin 2', 'end 2', 'begin 3', 'end 3']);
+  });
+
+  describe('group commit', () => {
+    let reader: BetterSqlite3.Database;
+
+    beforeEach(() => {
+      // Another connection sees only what has been committed.
+      reader = new BetterSqlite3(join(dir, 'db.sqlite'), { readonly: true });
+    });
+
+    afterEach(() => reader.close());
+
+    const committedIds = () => (reader.prepare('SELECT id FROM items ORDER BY id').all() as { id: string }[]).map((row) => row.id);
+
+    it('commits the transactions started in the same turn together, answering none of them before that commit', async () => {
+      const events: string[] = [];
+      const insert = (id: string) =>
+        db
+          .transaction(async (tx) => {
+            events.push(`run ${id}: committed [${committedIds().join(',')}]`);
+            await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', [id, true]);
+            tx.afterCommit(() => events.push(`after commit ${id}`));
+            return id;
+          })
+          .then((result) => events.push(`answered ${result}`));
+      await Promise.all([insert('a'), insert('b'), insert('c')]);
+      expect(events).toEqual([
+        'run a: committed []',
+        'run b: committed []',
+        'run c: committed []',
+        'after commit a',
+        'after commit b',
+        'after commit c',
+        'answered a',
+        'answered b',
+        'answered c',
+      ]);
+      expect(committedIds()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('rolls a failing member back alone: the others of its group commit, and it sees their writes as a serial run would', async () => {
+      const results = await Promise.allSettled([
+        db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true])),
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['b', true]);
+          await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true]); // duplicate of the first member's row
+        }),
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['c', true]);
+          throw new Error('business rule');
+        }),
+        db.transaction((tx) => tx.query('SELECT id FROM items ORDER BY id')),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(QueryFailedError);
+      expect((results[2] as PromiseRejectedResult).reason).toEqual(new Error('business rule'));
+      expect((results[3] as PromiseFulfilledResult<unknown>).value).toEqual([{ id: 'a' }]);
+      expect(committedIds()).toEqual(['a']);
+    });
+
+    it('fails every member when the shared COMMIT fails, keeps none of their writes, and commits the next group', async () => {
+      await dataSource.query('PRAGMA foreign_keys = ON');
+      await dataSource.query('CREATE TABLE children (id TEXT PRIMARY KEY, item_id TEXT REFERENCES items(id) DEFERRABLE INITIALLY DEFERRED)');
+      const results = await Promise.allSettled([
+        db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true])),
+        // Checked only at COMMIT: a deferred foreign key to a row that does not exist.
+        db.transaction((tx) => tx.execute('INSERT INTO children (id, item_id) VALUES (?, ?)', ['x', 'missing'])),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+      expect(committedIds()).toEqual([]);
+      await db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['b', true]));
+      expect(committedIds()).toEqual(['b']);
+    });
   });
 
   it('checkpoints the WAL into the database file from a background thread', async () => {

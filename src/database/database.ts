@@ -60,11 +60,30 @@ class CommitHooks {
  * machinery (subscriber broadcasts, logging hooks, several awaits) cost more than the
  * statement itself on the refresh path. With query logging on, TypeORM runs them, so the
  * log stays complete.
+ *
+ * Group commit (SQLite, statements on the connection): transactions requested in the same
+ * turn of the event loop share one BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT.
+ * They still run one at a time and in order, each sees the writes of those before it (as
+ * if they had committed), one that fails is rolled back to its savepoint alone, and none is
+ * answered before the shared COMMIT: a rotation is acknowledged only once it is durable.
+ * The commit (its WAL append) and the BEGIN/COMMIT statements are paid once per group.
  */
+/** A transaction waiting for its group. */
+interface GroupedTransaction {
+  work: (tx: Transaction) => Promise<unknown>;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Bounds one group, so its COMMIT and the wait of its first member stay short. */
+const MAX_GROUP_SIZE = 64;
+
 @Injectable()
 export class Database {
   readonly kind: 'sqlite' | 'postgres';
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiting: GroupedTransaction[] = [];
+  private draining = false;
   private readonly placeholderCache = new Map<string, string>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly direct: boolean;
@@ -95,6 +114,16 @@ export class Database {
         return result;
       });
     }
+    if (this.direct) {
+      return new Promise<T>((resolve, reject) => {
+        this.waiting.push({ work, resolve: resolve as (result: unknown) => void, reject });
+        if (!this.draining) {
+          this.draining = true;
+          // After this turn's I/O callbacks, so that every transaction they start joins the group.
+          setImmediate(() => void this.drain());
+        }
+      });
+    }
     const run = this.queue.then(() => this.sqliteTransaction(work));
     this.queue = run.catch(() => undefined);
     return run;
@@ -118,7 +147,6 @@ export class Database {
 
   private async sqliteTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
-    if (this.direct) return this.directTransaction(runner, work);
     const hooks = new CommitHooks();
     await runner.query('BEGIN IMMEDIATE');
     try {
@@ -132,29 +160,97 @@ export class Database {
     }
   }
 
-  private async directTransaction<T>(runner: QueryRunner, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const hooks = new CommitHooks();
-    this.runDirect('BEGIN IMMEDIATE', []);
+  /** Commits the waiting transactions group by group until none is left. */
+  private async drain(): Promise<void> {
     try {
-      const result = await work({
-        manager: runner.manager,
-        query: <R extends Row>(sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params) as R[]),
-        execute: (sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params, true) as number),
-        // BEGIN IMMEDIATE already holds the database's write lock.
-        lock: () => Promise.resolve(),
-        afterCommit: hooks.add,
-      });
-      this.runDirect('COMMIT', []);
-      hooks.run();
-      return result;
-    } catch (error) {
-      try {
-        this.runDirect('ROLLBACK', []);
-      } catch {
-        // no transaction left to roll back (SQLite may have ended it on the error)
+      while (this.waiting.length > 0) {
+        const group = this.waiting.splice(0, MAX_GROUP_SIZE);
+        try {
+          await this.commitGroup(group);
+        } catch (error) {
+          // A statement around the members failed (SAVEPOINT, ROLLBACK TO): nothing of the group is kept.
+          this.rollbackQuietly();
+          for (const member of group) member.reject(error);
+        }
       }
-      throw error;
+    } finally {
+      this.draining = false;
     }
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      if (this.connection().inTransaction) this.runDirect('ROLLBACK', []);
+    } catch {
+      // nothing left to roll back
+    }
+  }
+
+  /**
+   * One BEGIN IMMEDIATE … COMMIT around the group's transactions, each in a SAVEPOINT (a
+   * group of one needs none). Results are handed out, and after-commit callbacks run, only
+   * once the COMMIT has succeeded; if it fails, or SQLite ends the transaction on an error
+   * (a full disk, an I/O error), every member that had run fails with that error and nothing
+   * of the group is kept. Members that had not run yet go back to the head of the queue.
+   */
+  private async commitGroup(group: GroupedTransaction[]): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    const connection = this.connection();
+    try {
+      this.runDirect('BEGIN IMMEDIATE', []);
+    } catch (error) {
+      for (const member of group) member.reject(error);
+      return;
+    }
+    const savepoints = group.length > 1;
+    const done: { member: GroupedTransaction; result: unknown; hooks: CommitHooks }[] = [];
+    for (let index = 0; index < group.length; index++) {
+      const member = group[index];
+      const hooks = new CommitHooks();
+      try {
+        if (savepoints) this.runDirect('SAVEPOINT grouped', []);
+        const result = await member.work({
+          manager: runner.manager,
+          query: <R extends Row>(sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params) as R[]),
+          execute: (sql: string, params: unknown[] = []) => Promise.resolve(this.runDirect(sql, params, true) as number),
+          // BEGIN IMMEDIATE already holds the database's write lock.
+          lock: () => Promise.resolve(),
+          afterCommit: hooks.add,
+        });
+        if (savepoints) this.runDirect('RELEASE grouped', []);
+        done.push({ member, result, hooks });
+      } catch (error) {
+        if (!connection.inTransaction) {
+          // SQLite rolled the whole transaction back: what the members before this one wrote is gone.
+          for (const { member: lost } of done) lost.reject(error);
+          member.reject(error);
+          this.waiting.unshift(...group.slice(index + 1));
+          return;
+        }
+        member.reject(error);
+        if (!savepoints) {
+          this.rollbackQuietly();
+          return;
+        }
+        this.runDirect('ROLLBACK TO grouped', []);
+        this.runDirect('RELEASE grouped', []);
+      }
+    }
+    try {
+      this.runDirect('COMMIT', []);
+    } catch (error) {
+      this.rollbackQuietly();
+      for (const { member } of done) member.reject(error);
+      return;
+    }
+    for (const { member, result, hooks } of done) {
+      hooks.run();
+      member.resolve(result);
+    }
+  }
+
+  private connection(): BetterSqlite3.Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
   }
 
   /** Rows for a reader, else the number of changed rows when `changes` is asked for. */
@@ -163,8 +259,7 @@ export class Database {
     try {
       let statement = this.statements.get(sql);
       if (statement === undefined) {
-        const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
-        statement = connection.prepare(sql);
+        statement = this.connection().prepare(sql);
         // Application SQL is a fixed set of strings; the cap only guards against a leak.
         if (this.statements.size >= 500) this.statements.clear();
         this.statements.set(sql, statement);
