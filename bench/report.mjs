@@ -1,10 +1,13 @@
 // Turns a run's summary into the generated part of bench/RESULTS.md and checks it
-// against the targets of issue 7. The hand-written analysis around the generated block
+// against the targets of issue 12. The hand-written analysis around the generated block
 // is kept as it is.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export const START = '<!-- bench:generated:start (npm run bench rewrites this block) -->';
 export const END = '<!-- bench:generated:end -->';
+
+const TOKENS_NOTE =
+  'families of 10 tokens, logins spread over the 30-day absolute lifetime, every token consumed except the last (successor named, sealed copy wiped), plus the outbox rows retention keeps (processed events of the last hour); ids UUIDv4 as an existing deployment holds them; built once per schema version (bench/growth-seed.mjs) and copied per run.';
 
 const fmt = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? '–' : Number(value).toFixed(digits));
 
@@ -17,78 +20,112 @@ function primary(summary, alg) {
   return summary.scenarios.find((s) => s.db === 'sqlite' && s.alg === alg && s.workers_requested === 1 && !s.error);
 }
 
+/** RSA below this many signatures per second on one core hides our own overhead (issue 12). */
+const SLOW_RSA_PER_CORE = 3000;
+
+/**
+ * Every target of issue 12, stated against the peer and the signing ceiling measured in the
+ * same run (idle RSS and event latency are absolute in the issue, and stay so).
+ */
 export function checkTargets(summary) {
   const checks = [];
   const peer32 = summary.peer?.c32;
   const peer1 = summary.peer?.c1;
-  const rs = primary(summary, 'RS256');
-  const es = primary(summary, 'ES256');
   const concurrency = summary.config.concurrency;
+  const rs = primary(summary, 'RS256');
   const rs32 = findRun(rs, 'form', concurrency);
   const rs1 = findRun(rs, 'form', 1);
-  const es32 = findRun(es, 'form', concurrency);
   const add = (name, value, goal, pass) => checks.push({ target: name, value, goal, pass: pass === null ? null : Boolean(pass) });
   const havePeer = Boolean(peer32 && !peer32.error);
+  const both = rs32 && havePeer;
   add(
-    `RS256 /oauth/token C=${concurrency} throughput ≥ 1.5× peer`,
-    rs32 && havePeer ? `${fmt(rs32.rps)} vs ${fmt(peer32.rps)} rps (${fmt(rs32.rps / peer32.rps, 2)}×)` : 'n/a',
-    '≥ 1.50×',
-    rs32 && havePeer ? rs32.rps >= 1.5 * peer32.rps : null,
+    `RS256 /oauth/token C=${concurrency} throughput ≥ 1.3× peer's`,
+    both ? `${fmt(rs32.rps)} vs ${fmt(peer32.rps)} rps (${fmt(rs32.rps / peer32.rps, 2)}×)` : 'n/a',
+    '≥ 1.30×',
+    both ? rs32.rps >= 1.3 * peer32.rps : null,
   );
+  add(`RS256 C=${concurrency} p99 ≤ peer's`, both ? `${fmt(rs32.p99_ms, 2)} vs ${fmt(peer32.p99_ms, 2)} ms` : 'n/a', '≤ peer', both ? rs32.p99_ms <= peer32.p99_ms : null);
   add(
-    `RS256 C=${concurrency} p99 ≤ peer's`,
-    rs32 && havePeer ? `${fmt(rs32.p99_ms, 2)} vs ${fmt(peer32.p99_ms, 2)} ms` : 'n/a',
-    '≤ peer',
-    rs32 && havePeer ? rs32.p99_ms <= peer32.p99_ms : null,
+    `RS256 C=${concurrency} server CPU per refresh ≤ 0.75× peer's`,
+    both ? `${fmt(rs32.server_cpu_ms_per_refresh, 3)} vs ${fmt(peer32.server_cpu_ms_per_refresh, 3)} ms (${fmt(rs32.server_cpu_ms_per_refresh / peer32.server_cpu_ms_per_refresh, 2)}×)` : 'n/a',
+    '≤ 0.75×',
+    both ? rs32.server_cpu_ms_per_refresh <= 0.75 * peer32.server_cpu_ms_per_refresh : null,
   );
-  add(
-    'RS256 C=1 p50 below peer\'s',
-    rs1 && peer1 && !peer1.error ? `${fmt(rs1.p50_ms, 3)} vs ${fmt(peer1.p50_ms, 3)} ms` : 'n/a',
-    '< peer',
-    rs1 && peer1 && !peer1.error ? rs1.p50_ms < peer1.p50_ms : null,
-  );
-  add(
-    'Peak RSS below peer\'s (whole life, both)',
-    rs && havePeer ? `${fmt(rs.peak_rss_mb)} vs ${fmt(peer32.server_peak_rss_mb)} MB` : 'n/a',
-    '< peer',
-    rs && havePeer ? rs.peak_rss_mb < peer32.server_peak_rss_mb : null,
-  );
-  add(
-    `ES256 C=${concurrency} throughput ≥ 2.5× peer's RS256`,
-    es32 && havePeer ? `${fmt(es32.rps)} vs ${fmt(peer32.rps)} rps (${fmt(es32.rps / peer32.rps, 2)}×)` : 'n/a',
-    '≥ 2.50×',
-    es32 && havePeer ? es32.rps >= 2.5 * peer32.rps : null,
-  );
-  // CPU per refresh, server plus the load generator's share: what throughput comes down to on
-  // a saturated machine, and far less sensitive to other load than rps (shown, not judged).
-  const cost = (run, serverMs) => {
-    const answered = run.ok + run.warmupOk + run.lateOk;
-    return answered > 0 ? serverMs + (run.client_cpu_s * 1000) / answered : null;
-  };
-  for (const [alg, run] of [['RS256', rs32], ['ES256', es32]]) {
-    if (!run || !havePeer) continue;
-    const ours = cost(run, run.server_cpu_ms_per_refresh);
-    const theirs = cost(peer32, peer32.server_cpu_ms_per_refresh);
-    if (ours && theirs) {
-      add(`${alg} C=${concurrency} CPU per refresh incl. load generator vs peer's RS256 (capacity ratio)`, `${fmt(ours, 3)} vs ${fmt(theirs, 3)} ms (${fmt(theirs / ours, 2)}×)`, 'info', null);
-    }
+  const rsCeiling = summary.ceiling.find((c) => c.alg === 'RS256');
+  if (both && rsCeiling) {
+    // Our overhead without the signature, against the peer's likewise: the comparison that
+    // holds whatever the machine's RSA speed.
+    const signMs = rsCeiling.us_per_signature_one_core / 1000;
+    const ours = rs32.server_cpu_ms_per_refresh - signMs;
+    const theirs = peer32.server_cpu_ms_per_refresh - signMs;
+    add(
+      `RS256 C=${concurrency} server CPU per refresh minus one signature (${fmt(signMs, 3)} ms in this run) vs peer's likewise`,
+      `${fmt(ours, 3)} vs ${fmt(theirs, 3)} ms (${fmt(ours / theirs, 2)}×)${rsCeiling.one_core_per_s < SLOW_RSA_PER_CORE ? `; RSA is slow here (${rsCeiling.one_core_per_s}/s per core < ${SLOW_RSA_PER_CORE}): judge by this and by ES256/EdDSA` : ''}`,
+      'info',
+      null,
+    );
   }
+  const offLoop = rs32 ? rs32.server_cpu_util - rs32.server_main_thread_util : null;
+  add(
+    `RS256 C=${concurrency}: the event loop is not the only busy core (server threads besides it ≥ 0.5 core)`,
+    rs32 ? `event loop ${fmt(rs32.server_main_thread_util, 2)} cores, other threads ${fmt(offLoop, 2)} cores` : 'n/a',
+    '≥ 0.5 core',
+    rs32 ? offLoop >= 0.5 : null,
+  );
+  for (const alg of ['ES256', 'EdDSA']) {
+    const run = findRun(primary(summary, alg), 'form', concurrency);
+    add(
+      `${alg} C=${concurrency} throughput ≥ 2× peer's RS256`,
+      run && havePeer ? `${fmt(run.rps)} vs ${fmt(peer32.rps)} rps (${fmt(run.rps / peer32.rps, 2)}×)` : 'n/a',
+      '≥ 2.00×',
+      run && havePeer ? run.rps >= 2 * peer32.rps : null,
+    );
+  }
+  const havePeer1 = rs1 && peer1 && !peer1.error;
+  add("RS256 C=1 p50 below peer's", havePeer1 ? `${fmt(rs1.p50_ms, 3)} vs ${fmt(peer1.p50_ms, 3)} ms` : 'n/a', '< peer', havePeer1 ? rs1.p50_ms < peer1.p50_ms : null);
+  add(
+    "Peak RSS under load below peer's",
+    rs && havePeer ? `${fmt(rs.load_peak_rss_mb)} vs ${fmt(peer32.server_peak_rss_mb)} MB (ours whole life: ${fmt(rs.peak_rss_mb)} MB)` : 'n/a',
+    '< peer',
+    rs && havePeer && rs.load_peak_rss_mb > 0 ? rs.load_peak_rss_mb < peer32.server_peak_rss_mb : null,
+  );
+  add('Idle RSS after start ≤ 100 MB', rs?.idle_rss_mb ? `${fmt(rs.idle_rss_mb)} MB` : 'n/a', '≤ 100 MB', rs?.idle_rss_mb ? rs.idle_rss_mb <= 100 : null);
   const wh = rs?.webhooks;
   const whOk = wh && wh.available && !wh.error;
   add(
-    'Webhooks on cost ≤ 10 % of throughput',
-    whOk && wh.on_c32 ? `${fmt(wh.on_c32.rps)} on vs ${fmt(wh.off_c32?.rps)} off rps (${fmt((1 - wh.on_c32.rps / wh.off_c32.rps) * 100)} % cost)` : 'not available',
+    'Webhooks on: throughput cost ≤ 10 %',
+    whOk && wh.on_c32 && wh.off_c32 ? `${fmt(wh.on_c32.rps)} on vs ${fmt(wh.off_c32.rps)} off rps (${fmt((1 - wh.on_c32.rps / wh.off_c32.rps) * 100)} % cost)` : 'not available',
     '≤ 10 %',
     whOk && wh.on_c32 && wh.off_c32 ? wh.on_c32.rps >= 0.9 * wh.off_c32.rps : null,
   );
   add(
-    'Webhook event latency p50 ≤ 20 ms, p99 ≤ 100 ms',
-    whOk && wh.steady ? `p50 ${fmt(wh.steady.event_latency_p50_ms, 2)} ms, p99 ${fmt(wh.steady.event_latency_p99_ms, 2)} ms` : 'not available',
-    '≤ 20 / ≤ 100 ms',
-    whOk && wh.steady && wh.steady.event_latency_p50_ms !== null
-      ? wh.steady.event_latency_p50_ms <= 20 && wh.steady.event_latency_p99_ms <= 100 && wh.steady.events_missing_after_settle === 0
-      : null,
+    'Webhook event latency p99 ≤ 50 ms at a steady half of the webhooks-on maximum',
+    whOk && wh.steady
+      ? `p50 ${fmt(wh.steady.event_latency_p50_ms, 2)} ms, p99 ${fmt(wh.steady.event_latency_p99_ms, 2)} ms at ${wh.steady.target_rps}/s (${wh.steady_rate_rule}); ${wh.steady.events_missing_after_settle} missing`
+      : 'not available',
+    '≤ 50 ms, none missing',
+    whOk && wh.steady && wh.steady.event_latency_p99_ms !== null ? wh.steady.event_latency_p99_ms <= 50 && wh.steady.events_missing_after_settle === 0 : null,
   );
+  for (const entry of summary.growth ?? []) {
+    const ok = !entry.error && entry.empty;
+    add(
+      `Growth, ${entry.tokens.toLocaleString('en')} tokens stored: throughput ≥ 90 % and p99 ≤ 1.2× the empty database's (RS256 C=${entry.concurrency}, medians of ${entry.pairs.length} alternating pairs)`,
+      ok
+        ? `${fmt(entry.seeded.rps)} vs ${fmt(entry.empty.rps)} rps (${fmt(entry.throughput_ratio * 100)} %), p99 ${fmt(entry.seeded.p99_ms, 2)} vs ${fmt(entry.empty.p99_ms, 2)} ms (${fmt(entry.p99_ratio, 2)}×); CPU per refresh ${fmt(entry.cpu_ratio, 2)}×`
+        : `failed: ${entry.error}`,
+      '≥ 90 %, ≤ 1.20×',
+      ok ? entry.throughput_ratio >= 0.9 && entry.p99_ratio <= 1.2 : null,
+    );
+  }
+  for (const pg of summary.scenarios.filter((s) => s.db === 'postgres' && s.alg === 'RS256')) {
+    const run = findRun(pg, 'form', concurrency);
+    add(
+      `PostgreSQL WORKERS=${pg.workers_requested}: RS256 C=${concurrency} throughput ≥ 60 % of SQLite's (WORKERS=1) in this run`,
+      run && rs32 ? `${fmt(run.rps)} vs ${fmt(rs32.rps)} rps (${fmt((run.rps / rs32.rps) * 100)} %)` : pg.error ? 'failed' : 'n/a',
+      '≥ 60 %',
+      run && rs32 ? run.rps >= 0.6 * rs32.rps : null,
+    );
+  }
   return checks;
 }
 
@@ -149,7 +186,7 @@ export function renderGenerated(summary) {
       continue;
     }
     out.push(
-      `Server processes seen: ${s.processes} (WORKERS=${s.workers_requested}${s.workers_note ? `; ${s.workers_note}` : ''}). Peak RSS, whole life (logins included): ${fmt(s.peak_rss_mb)} MB; during load only: ${fmt(s.load_peak_rss_mb)} MB.`,
+      `Server processes seen: ${s.processes} (WORKERS=${s.workers_requested}${s.workers_note ? `; ${s.workers_note}` : ''}). Idle RSS after start: ${fmt(s.idle_rss_mb)} MB. Peak RSS, whole life (logins included): ${fmt(s.peak_rss_mb)} MB; during load only: ${fmt(s.load_peak_rss_mb)} MB.`,
       '',
     );
     out.push(runsTable(s.runs), '');
@@ -169,7 +206,24 @@ export function renderGenerated(summary) {
     }
   }
 
-  out.push('#### Targets (issue 7)', '', '| target | measured | goal | met |', '|---|---|---|---|');
+  if (summary.growth?.length) {
+    out.push('#### Growth: empty database vs tokens already stored (RS256, form, fresh server per run)', '');
+    out.push('| stored tokens | pair | empty rps | seeded rps | empty p99 ms | seeded p99 ms | empty CPU ms/refresh | seeded CPU ms/refresh | WAL peak MB (empty / seeded) |', '|---|---|---|---|---|---|---|---|---|');
+    for (const entry of summary.growth) {
+      if (entry.error) {
+        out.push(`| ${entry.tokens.toLocaleString('en')} | failed: ${entry.error.split('\n')[0]} | | | | | | | |`);
+        continue;
+      }
+      entry.pairs.forEach((pair, index) => {
+        out.push(
+          `| ${entry.tokens.toLocaleString('en')} | ${index + 1} | ${fmt(pair.empty.rps)} | ${fmt(pair.seeded.rps)} | ${fmt(pair.empty.p99_ms, 2)} | ${fmt(pair.seeded.p99_ms, 2)} | ${fmt(pair.empty.server_cpu_ms_per_refresh, 3)} | ${fmt(pair.seeded.server_cpu_ms_per_refresh, 3)} | ${fmt(pair.empty.wal_peak_mb)} / ${fmt(pair.seeded.wal_peak_mb)} |`,
+        );
+      });
+      out.push(`| ${entry.tokens.toLocaleString('en')} | **median** | **${fmt(entry.empty.rps)}** | **${fmt(entry.seeded.rps)}** (${fmt(entry.throughput_ratio * 100)} %) | ${fmt(entry.empty.p99_ms, 2)} | ${fmt(entry.seeded.p99_ms, 2)} (${fmt(entry.p99_ratio, 2)}×) | ${fmt(entry.empty.cpu_ms_per_refresh, 3)} | ${fmt(entry.seeded.cpu_ms_per_refresh, 3)} | |`);
+    }
+    out.push('', `Seeded: ${TOKENS_NOTE}`, '');
+  }
+  out.push('#### Targets (issue 12, relative to the peer and the ceiling of this run)', '', '| target | measured | goal | met |', '|---|---|---|---|');
   for (const check of summary.targets) out.push(`| ${check.target} | ${check.value} | ${check.goal} | ${check.pass === null ? (check.goal === 'info' ? '(information)' : 'n/a') : check.pass ? 'yes' : '**no**'} |`);
   out.push('');
   const rs = summary.ceiling.find((c) => c.alg === 'RS256');

@@ -1,24 +1,30 @@
 #!/usr/bin/env node
 // `npm run bench`: builds, starts the server on a fresh database with production
 // settings, provisions clients and users, runs refresh chains against /oauth/token and
-// /api/auth/refresh, measures the machine's signing ceiling and, when PEER_BENCH_DIR is
-// set, the peer, all in one run. Prints one JSON summary on stdout (progress goes to
+// /api/auth/refresh, measures the machine's signing ceiling, the peer, PostgreSQL and
+// the growth step, all in one run. Prints one JSON summary on stdout (progress goes to
 // stderr) and rewrites the generated block of bench/RESULTS.md. Options: bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { cpus, loadavg, totalmem, release, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { growthStep, parseGrowthSizes } from './growth.mjs';
+import { lastJsonLine, loadRun, round } from './load-run.mjs';
 import { provision, loginTokens, routeExists, http } from './provision.mjs';
 import { checkTargets, writeResults } from './report.mjs';
-import { freePort, machineCpu, resetPeakRss, sampleTree, startServer } from './server-process.mjs';
+import { freePort, machineCpu, sampleTree, startServer } from './server-process.mjs';
 import { signCeiling } from './sign-ceiling.mjs';
 import { startReceiver, steadyRateProbe } from './webhook-probe.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const workDir = join(root, 'bench/.work');
+const DEFAULT_PEER_SOURCE = resolve(root, '../shared/peer-bench');
+const IDLE_SETTLE_MS = 1000;
+const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function log(message) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -46,18 +52,25 @@ function readConfig() {
     duration_s: num('BENCH_DURATION', quick ? 5 : 15),
     duration_c1_s: num('BENCH_DURATION_C1', quick ? 3 : 10),
     warmup_s: num('BENCH_WARMUP', quick ? 1 : 3),
-    algs: list('BENCH_ALGS', ['RS256', 'ES256']),
+    algs: list('BENCH_ALGS', ['RS256', 'ES256', 'EdDSA']),
     modes: list('BENCH_MODES', ['form', 'body']),
     workers: list('BENCH_WORKERS', [env.WORKERS ?? '1']).map(Number),
     sqlite: env.BENCH_SQLITE !== 'off',
-    postgres_url: env.BENCH_POSTGRES_URL,
-    postgres_workers: list('BENCH_POSTGRES_WORKERS', ['2']).map(Number),
+    postgres: env.BENCH_POSTGRES !== 'off',
+    postgres_url: env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    postgres_workers: list('BENCH_POSTGRES_WORKERS', ['1', '2']).map(Number),
     postgres_algs: list('BENCH_POSTGRES_ALGS', ['RS256']),
     webhooks: env.BENCH_WEBHOOKS !== 'off',
-    webhook_rate: num('BENCH_WEBHOOK_RATE', 500),
+    growth: parseGrowthSizes(env.BENCH_GROWTH ?? '1m,5m'),
+    growth_pairs: num('BENCH_GROWTH_PAIRS', quick ? 1 : 3),
+    growth_seconds: num('BENCH_GROWTH_DURATION', quick ? 5 : 10),
+    growth_outbox: env.BENCH_GROWTH_OUTBOX === 'all' ? 'all' : 'retained',
+    // "half": half the webhooks-on C=32 throughput measured in the same run.
+    webhook_rate: env.BENCH_WEBHOOK_RATE && env.BENCH_WEBHOOK_RATE !== 'half' ? num('BENCH_WEBHOOK_RATE', 0) : 'half',
     webhook_seconds: num('BENCH_WEBHOOK_DURATION', quick ? 5 : 10),
     ceiling_s: num('BENCH_CEILING_SECONDS', quick ? 1 : 2),
-    peer_dir: env.PEER_BENCH_DIR ? resolve(env.PEER_BENCH_DIR) : undefined,
+    peer: env.BENCH_PEER !== 'off',
+    peer_source: env.PEER_BENCH_DIR ? resolve(env.PEER_BENCH_DIR) : DEFAULT_PEER_SOURCE,
     cpu_prof_dir: env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined,
     // Extra variables for the server, e.g. "UV_THREADPOOL_SIZE=2,DATABASE_POOL_SIZE=20".
     server_env: Object.fromEntries(list('BENCH_SERVER_ENV', []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
@@ -86,83 +99,6 @@ function git(args) {
   }
 }
 
-function runNode(args, { env = {}, cwd = root } = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
-
-function lastJsonLine(text) {
-  const line = text.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
-  if (!line) throw new Error('no JSON output');
-  return JSON.parse(line);
-}
-
-const round = (value, digits = 2) => Number(value.toFixed(digits));
-
-/** One closed-loop load run (the load generator in its own process) with the server's CPU and memory. */
-async function loadRun(server, { mode, concurrency, duration, warmup, client, tokens }) {
-  mkdirSync(workDir, { recursive: true });
-  const tokensFile = join(workDir, `tokens-${randomUUID()}.json`);
-  writeFileSync(tokensFile, JSON.stringify(tokens), { mode: 0o600 });
-  const path = mode === 'form' ? '/oauth/token' : '/api/auth/refresh';
-  const before = sampleTree(server.pid);
-  server.lifetimePeak = Math.max(server.lifetimePeak ?? 0, before.peak_rss_mb);
-  const peakReset = resetPeakRss(server.pid);
-  const machine0 = machineCpu();
-  const started = Date.now();
-  const args = [
-    join(here, 'load-generator.mjs'),
-    '--url', `${server.baseUrl}${path}`,
-    '--tokens', tokensFile,
-    '--concurrency', String(concurrency),
-    '--duration', String(duration),
-    '--warmup', String(warmup),
-    '--mode', mode,
-    ...(mode === 'form' ? ['--client-id', client.clientId, '--client-secret', client.clientSecret] : []),
-  ];
-  const { stdout, stderr } = await runNode(args).finally(() => rmSync(tokensFile, { force: true }));
-  const wall = (Date.now() - started) / 1000;
-  const after = sampleTree(server.pid);
-  const machine1 = machineCpu();
-  server.lifetimePeak = Math.max(server.lifetimePeak, after.peak_rss_mb);
-  let result;
-  try {
-    result = lastJsonLine(stdout);
-  } catch {
-    throw new Error(`load generator gave no result: ${stderr.slice(0, 500)}`);
-  }
-  const serverCpu = after.cpu_s - before.cpu_s;
-  const mainCpu = after.main_thread_cpu_s - before.main_thread_cpu_s;
-  // Every refresh the server answered during the run, warm-up included, for CPU per refresh.
-  const answered = result.ok + result.warmupOk + result.lateOk;
-  const machineBusy = (machine1.busy_s - machine0.busy_s) / wall;
-  const loadgenCpu = result.client_cpu_s / wall;
-  return {
-    ...result,
-    url: path,
-    server_cpu_s: round(serverCpu),
-    server_cpu_util: round(serverCpu / wall),
-    server_main_thread_util: round(mainCpu / wall),
-    // CPU time per refresh hardly depends on what else runs on the machine: the figure to
-    // compare across runs on a busy machine.
-    server_cpu_ms_per_refresh: answered > 0 ? round((serverCpu * 1000) / answered, 3) : null,
-    main_thread_ms_per_refresh: answered > 0 ? round((mainCpu * 1000) / answered, 3) : null,
-    loadgen_cpu_util: round(loadgenCpu),
-    machine_busy_cores: round(machineBusy),
-    other_cpu_cores: round(Math.max(0, machineBusy - serverCpu / wall - loadgenCpu)),
-    window_peak_rss_mb: peakReset ? round(after.peak_rss_mb, 1) : null,
-    server_rss_end_mb: round(after.rss_mb, 1),
-    server_processes: after.processes,
-  };
-}
-
 async function webhookFigures(server, fixture, config, offRun) {
   const available = await routeExists(server.baseUrl, '/api/webhooks', server.adminKey);
   if (!available) return { available: false, reason: 'POST /api/webhooks answers 404: the webhook module is not in this build' };
@@ -185,7 +121,9 @@ async function webhookFigures(server, fixture, config, offRun) {
       tokens,
     });
     const receivedDuring = receiver.received - receivedBefore;
-    log(`webhooks on: ${onRun.rps} rps; steady ${config.webhook_rate}/s for ${config.webhook_seconds} s`);
+    // Latency is judged at a steady half of what the server sustained with webhooks on.
+    const rate = config.webhook_rate === 'half' ? Math.max(1, Math.round(onRun.rps / 2)) : config.webhook_rate;
+    log(`webhooks on: ${onRun.rps} rps; steady ${rate}/s for ${config.webhook_seconds} s`);
     // Let the dispatcher drain the backlog of the saturating run before timing events.
     const drainUntil = Date.now() + 30_000;
     let last = -1;
@@ -198,11 +136,11 @@ async function webhookFigures(server, fixture, config, offRun) {
       baseUrl: server.baseUrl,
       client: fixture.confidential,
       tokens: steadyTokens,
-      rate: config.webhook_rate,
+      rate,
       seconds: config.webhook_seconds,
       receiver,
     });
-    return { available: true, off_c32: offRun ?? null, on_c32: onRun, received_during_c32: receivedDuring, steady };
+    return { available: true, off_c32: offRun ?? null, on_c32: onRun, received_during_c32: receivedDuring, steady_rate_rule: config.webhook_rate === 'half' ? 'half the webhooks-on C=32 throughput' : 'fixed (BENCH_WEBHOOK_RATE)', steady };
   } catch (error) {
     return { available: true, error: error.message };
   } finally {
@@ -228,6 +166,9 @@ async function runScenario(config, { alg, workers, db }) {
     return scenario;
   }
   try {
+    // Idle RSS: after start, before any request but the readiness probe.
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    scenario.idle_rss_mb = round(sampleTree(server.pid).rss_mb, 1);
     const fixture = await provision(server);
     scenario.processes = sampleTree(server.pid).processes;
     if (workers > 1 && scenario.processes < workers + 1) {
@@ -295,12 +236,52 @@ async function scratchPostgres(baseUrl) {
   };
 }
 
-/** The peer's own script (server + the same load generator), C and C=1, on a free port. */
-async function runPeer(config) {
-  const script = join(config.peer_dir, 'run-peer.sh');
-  if (!existsSync(script) || !existsSync(join(config.peer_dir, 'node_modules'))) {
-    return { error: `${config.peer_dir} has no run-peer.sh or no node_modules (run npm ci there)` };
+/**
+ * The peer, ready to run: PEER_BENCH_DIR as it is when it has node_modules; otherwise (and by
+ * default, from ../shared/peer-bench) a copy in bench/.work/peer with `npm ci` done, redone only
+ * when the package-lock changes.
+ */
+function preparePeer(config) {
+  const source = config.peer_source;
+  if (!existsSync(join(source, 'run-peer.sh'))) return { error: `${source} has no run-peer.sh` };
+  if (existsSync(join(source, 'node_modules'))) return { dir: source };
+  const dir = join(workDir, 'peer');
+  const lock = readFileSync(join(source, 'package-lock.json'));
+  const stamp = join(dir, '.installed-lock');
+  const installed = existsSync(stamp) && existsSync(join(dir, 'node_modules')) && readFileSync(stamp).equals(lock);
+  mkdirSync(dir, { recursive: true });
+  cpSync(source, dir, { recursive: true, filter: (path) => !path.includes('node_modules') });
+  if (!installed) {
+    log(`peer: npm ci in ${dir}`);
+    rmSync(stamp, { force: true });
+    try {
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (error) {
+      return { error: `npm ci for the peer failed in ${dir}: ${error.message}` };
+    }
+    writeFileSync(stamp, lock);
   }
+  return { dir };
+}
+
+/** Whether something answers on host:port within a second (the default PostgreSQL). */
+function answers(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolvePromise) => {
+    const socket = connect({ host: hostname, port: Number(port || 5432) });
+    const done = (ok) => {
+      socket.destroy();
+      resolvePromise(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The peer's own script (server + the same load generator), C and C=1, on a free port. */
+async function runPeer(config, peerDir) {
+  const script = join(peerDir, 'run-peer.sh');
   const peer = {};
   for (const [key, concurrency, duration] of [
     ['c32', config.concurrency, config.duration_s],
@@ -313,7 +294,7 @@ async function runPeer(config) {
     const started = Date.now();
     const { stdout, stderr, code } = await new Promise((resolvePromise, reject) => {
       const child = spawn('bash', [script, '--concurrency', String(concurrency), '--duration', String(duration), '--warmup', String(config.warmup_s)], {
-        cwd: config.peer_dir,
+        cwd: peerDir,
         env: { ...process.env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -344,7 +325,7 @@ async function runPeer(config) {
 async function main() {
   const config = readConfig();
   const machine = machineInfo();
-  log(`config: ${JSON.stringify({ ...config, postgres_url: config.postgres_url ? '(set)' : undefined })}`);
+  log(`config: ${JSON.stringify({ ...config, postgres_url: new URL(config.postgres_url).host })}`);
   if (config.build) {
     log('npm run build');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -355,23 +336,33 @@ async function main() {
   const ceiling = [];
   if (config.ceiling_s > 0) for (const alg of [...new Set(['RS256', ...config.algs])]) ceiling.push(await signCeiling(alg, config.ceiling_s));
 
-  const peer = config.peer_dir ? await runPeer(config) : undefined;
+  let peer;
+  if (config.peer) {
+    const prepared = preparePeer(config);
+    if (prepared.error) log(`peer not run: ${prepared.error}`);
+    peer = prepared.error ? { error: prepared.error } : await runPeer(config, prepared.dir);
+  }
+  const postgres = config.postgres && (await answers(config.postgres_url));
+  if (config.postgres && !postgres) log(`PostgreSQL skipped: nothing answers at ${new URL(config.postgres_url).host}`);
 
   const plans = [];
   if (config.sqlite) for (const workers of config.workers) for (const alg of config.algs) plans.push({ alg, workers, db: 'sqlite' });
-  if (config.postgres_url) for (const workers of config.postgres_workers) for (const alg of config.postgres_algs) plans.push({ alg, workers, db: 'postgres' });
+  if (postgres) for (const workers of config.postgres_workers) for (const alg of config.postgres_algs) plans.push({ alg, workers, db: 'postgres' });
   const scenarios = [];
   for (const plan of plans) scenarios.push(await runScenario(config, plan));
+
+  const growth = config.growth.length > 0 ? await growthStep(config, { log }) : [];
 
   const summary = {
     finished_at: new Date().toISOString(),
     commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
     dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
     machine: { ...machine, loadavg_end: loadavg() },
-    config: { ...config, postgres_url: config.postgres_url ? '(set)' : undefined },
+    config: { ...config, postgres_url: postgres ? new URL(config.postgres_url).host : undefined, postgres_ran: postgres },
     ceiling,
     peer,
     scenarios,
+    growth,
   };
   summary.targets = checkTargets(summary);
   mkdirSync(workDir, { recursive: true });

@@ -101,12 +101,12 @@ export function machineCpu() {
 }
 
 /**
- * Starts `node <appDir>/dist/main.js` with production settings on a fresh SQLite file
- * (or the given PostgreSQL database) and waits until it answers.
+ * Starts `node <appDir>/dist/main.js` with production settings on a fresh SQLite file, or
+ * the one already in `dataDir` (the growth step's seeded copy), or the given PostgreSQL
+ * database, and waits until it answers. The data folder is removed when it stops.
  */
-export async function startServer({ appDir, alg, workers, databaseUrl, extraEnv = {}, nodeArgs = [], readyTimeoutMs = 60_000 }) {
+export async function startServer({ appDir, alg, workers, databaseUrl, dataDir = mkdtempSync(join(tmpdir(), 'rts-bench-')), extraEnv = {}, nodeArgs = [], readyTimeoutMs = 60_000 }) {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'rts-bench-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminKey = randomBytes(32).toString('base64url');
   const env = {
@@ -170,7 +170,7 @@ export async function startServer({ appDir, alg, workers, databaseUrl, extraEnv 
     dataDir,
     log,
     /** Stops this server (its own PID only: a cluster primary takes its workers down). */
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (!exited) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -178,7 +178,7 @@ export async function startServer({ appDir, alg, workers, databaseUrl, extraEnv 
         await gone;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
     get exited() {
       return exited;

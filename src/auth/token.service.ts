@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
+import { timeOrderedId } from '../common/crypto/time-ordered-id.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { MAX_REFRESH_TOKEN_LENGTH } from '../common/token-limits.js';
@@ -123,7 +124,7 @@ export class TokenService {
         ...context,
       });
       await this.store.insertToken(tx, {
-        id: randomUUID(),
+        id: timeOrderedId(now),
         familyId,
         tokenHash: sha256(refreshToken),
         generation: 0,
@@ -220,7 +221,7 @@ export class TokenService {
   private async rotate(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest, now: number): Promise<IssuedTokens> {
     const { family } = token;
     const successor = generateOpaqueToken();
-    const successorId = randomUUID();
+    const successorId = timeOrderedId(now);
     const rotation = token.generation + 1;
     const successorExpiresAt = Math.min(now + this.config.refreshTokenIdleTtl * 1000, family.expiresAt);
     const grace = this.config.reuseGraceSeconds * 1000;

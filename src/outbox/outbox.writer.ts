@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/crypto/time-ordered-id.js';
 import type { Transaction } from '../database/database.js';
 import { OutboxConsumers } from './outbox.consumers.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -22,7 +22,7 @@ export class OutboxWriter {
     data: TData,
     occurredAt = Date.now(),
   ): Promise<OutboxMessage<TType, TData>> {
-    const message = { id: randomUUID(), type, occurredAt, data };
+    const message = { id: timeOrderedId(occurredAt), type, occurredAt, data };
     // Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement.
     // With no consumer in this process nothing will take the event over: it is stored processed,
     // so retention purges it (see OutboxConsumers).
