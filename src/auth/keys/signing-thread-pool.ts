@@ -67,12 +67,11 @@ export class SigningThreadPool {
 
   constructor(private readonly options: SigningThreadPoolOptions) {
     if (options.threads < 1) throw new Error('A signing thread pool needs at least one thread');
-    this.start();
   }
 
   /** Messages sent to threads, signatures they were asked for, and signatures made on the event loop instead. */
-  get stats(): { batches: number; signatures: number; signedOnEventLoop: number; threads: number } {
-    return { ...this.counters, threads: this.threads.length };
+  get stats(): { batches: number; signatures: number; signedOnEventLoop: number; threads: number; gaveUp: boolean } {
+    return { ...this.counters, threads: this.threads.length, gaveUp: this.disabled };
   }
 
   /** The compact JWS over `input` (`base64url(header).base64url(payload)`). */
@@ -115,7 +114,11 @@ export class SigningThreadPool {
     for (const group of byKey.values()) this.dispatch(group);
   };
 
-  /** Sends one key's jobs to the least loaded threads, in as few messages as pay. */
+  /**
+   * Sends one key's jobs to the least loaded threads, in as few messages as pay. Threads are
+   * started when every running one is busy (the first at the first signature), so an idle
+   * process holds none; until one runs, its jobs are signed on the event loop.
+   */
   private dispatch(jobs: Job[]): void {
     const minimum = MIN_SIGNATURES_PER_MESSAGE[jobs[0].key.alg];
     const online = this.threads.filter((thread) => thread.online);
@@ -123,7 +126,6 @@ export class SigningThreadPool {
       this.start();
     }
     if (online.length === 0) {
-      // The first thread is still starting: nobody waits for it.
       for (const job of jobs) this.signJobOnEventLoop(job);
       return;
     }
@@ -199,8 +201,6 @@ export class SigningThreadPool {
         this.disabled = true;
         this.logger.error(`Signing threads failed ${MAX_CONSECUTIVE_FAILURES} times in a row; signing on the event loop from now on`);
         for (const other of this.threads) void other.worker.terminate();
-      } else if (this.threads.length === 0) {
-        this.start();
       }
     }
     for (const job of unanswered) this.signJobOnEventLoop(job);
