@@ -159,7 +159,8 @@ export class SigningThreadPool {
   }
 
   private start(): void {
-    const worker = new Worker(this.options.source ?? SIGNING_THREAD_SOURCE, { eval: true });
+    // The thread needs none of the environment's secrets, so it gets no copy of them.
+    const worker = new Worker(this.options.source ?? SIGNING_THREAD_SOURCE, { eval: true, env: {} });
     worker.unref();
     const thread: SigningThread = { worker, online: false, batches: new Map(), pending: 0 };
     this.threads.push(thread);
