@@ -6,7 +6,8 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { MAX_ACCESS_TOKEN_LENGTH } from '../common/token-limits.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
-import { encodeProtectedHeader, signCompactJws } from './keys/compact-jws.js';
+import { encodeProtectedHeader } from './keys/compact-jws.js';
+import { JwsSigner } from './keys/jws-signer.js';
 import { readAccessTokenHeader } from './keys/protected-header.js';
 import { SigningKeyService, type ActiveSigningKey } from './keys/signing-key.service.js';
 
@@ -56,6 +57,7 @@ export class AccessTokenService {
 
   constructor(
     private readonly keys: SigningKeyService,
+    private readonly signer: JwsSigner,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
@@ -86,10 +88,10 @@ export class AccessTokenService {
     };
   }
 
-  /** RS256 signs on the libuv thread pool, off the event loop; see compact-jws.ts. */
-  async sign(prepared: PreparedAccessToken): Promise<string> {
+  /** Signed off the event loop (see JwsSigner), with the key current when this is called. */
+  sign(prepared: PreparedAccessToken): Promise<string> {
     const key = this.keys.signingKey();
-    return signCompactJws(this.protectedHeader(key), prepared.claims, key.alg, key.keyObject);
+    return this.signer.sign(this.protectedHeader(key), prepared.claims, key);
   }
 
   /** The encoded header is the same for every token of a key: built once per key. */

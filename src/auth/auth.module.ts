@@ -10,6 +10,7 @@ import { AccessTokenService } from './access-token.service.js';
 import { AUTH_MODULE_OPTIONS, AUTH_ROUTE_PREFIX, type AuthModuleAsyncOptions } from './auth-module.options.js';
 import { TokenEventWriter } from './events/token-event.writer.js';
 import { AccessTokenGuard } from './guards/access-token.guard.js';
+import { JwsSigner } from './keys/jws-signer.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyRepository } from './keys/signing-key.repository.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
@@ -56,6 +57,7 @@ import { TokenService } from './token.service.js';
     TokenRevocationService,
     TokenEventWriter,
     AccessTokenService,
+    JwsSigner,
     SigningKeyService,
     SigningKeyRepository,
     RefreshTokenRepository,

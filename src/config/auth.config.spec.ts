@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError } from './env-reader.js';
 import { readAuthConfig } from './auth.config.js';
 
@@ -16,5 +17,18 @@ describe('readAuthConfig lifetimes', () => {
     expect(() => readAuthConfig({ ...PRODUCTION, [variable]: '59' })).toThrow(new RegExp(`^${variable} must be between 60 and \\d+, got 59$`));
     expect(() => readAuthConfig({ ...PRODUCTION, [variable]: '1' })).toThrow(new RegExp(`^${variable} must be between 60 and`));
     expect(() => readAuthConfig({ ...PRODUCTION, [variable]: '60' })).not.toThrow();
+  });
+});
+
+describe('readAuthConfig SIGNING_THREADS', () => {
+  it('defaults to the number of cores, and 0 turns the signing threads off', () => {
+    expect(readAuthConfig({}).signingThreads).toBe(availableParallelism());
+    expect(readAuthConfig({ SIGNING_THREADS: '0' }).signingThreads).toBe(0);
+    expect(readAuthConfig({ SIGNING_THREADS: '3' }).signingThreads).toBe(3);
+  });
+
+  it('refuses a value that is not a whole number from 0 to 64, naming the variable', () => {
+    expect(() => readAuthConfig({ SIGNING_THREADS: 'two' })).toThrow(/^SIGNING_THREADS must be a whole number/);
+    expect(() => readAuthConfig({ SIGNING_THREADS: '65' })).toThrow(/^SIGNING_THREADS must be between 0 and 64/);
   });
 });

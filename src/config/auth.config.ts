@@ -1,4 +1,5 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
+import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader } from './env-reader.js';
 
 const DAY = 24 * 60 * 60;
@@ -25,6 +26,8 @@ export function readAuthConfig(env: Record<string, string | undefined>) {
     refreshTokenIdleTtl: read.int('REFRESH_TOKEN_IDLE_TTL', 14 * DAY, { min: minLifetime }),
     reuseGraceSeconds: read.int('REFRESH_REUSE_GRACE_SECONDS', 10, { min: 0, max: 300 }),
     keyEncryptionKey,
+    // Threads that sign access tokens, started as the load needs them; 0 signs on the event loop.
+    signingThreads: read.int('SIGNING_THREADS', availableParallelism(), { min: 0, max: 64 }),
   };
 }
 
