@@ -50,7 +50,8 @@ export async function loadRun(server, { mode, concurrency, duration, warmup, cli
     '--duration', String(duration),
     '--warmup', String(warmup),
     '--mode', mode,
-    ...(mode === 'form' ? ['--client-id', client.clientId, '--client-secret', client.clientSecret] : []),
+    // One argument each: a secret may start with '-', which parseArgs would take for an option.
+    ...(mode === 'form' ? [`--client-id=${client.clientId}`, `--client-secret=${client.clientSecret}`] : []),
   ];
   const { stdout, stderr } = await runNode(args).finally(() => rmSync(tokensFile, { force: true }));
   const wall = (Date.now() - started) / 1000;
