@@ -1,8 +1,10 @@
+import { releaseYoungGeneration } from './young-generation.js';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { ConfigError, loadAppConfig, validateEnvironment } from './config/index.js';
 
 async function bootstrap(): Promise<void> {
+  // Dynamic like everything below: a static import is loaded before young-generation.js runs.
+  const { ConfigError, loadAppConfig, validateEnvironment } = await import('./config/index.js');
   try {
     validateEnvironment();
   } catch (error) {
@@ -31,6 +33,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(PinoNestLogger));
   await configureApp(app);
   await app.listen(config.port, config.host);
+  releaseYoungGeneration();
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);
 }
 

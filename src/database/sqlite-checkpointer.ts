@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
@@ -19,6 +20,12 @@ const FOREGROUND_CHECKPOINT_PAGES = 4000;
 export const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** A WAL that has not grown for this many ticks (one second) counts as idle. */
 const IDLE_TICKS = 10;
+/**
+ * The thread costs about 11 MB (an isolate and a connection of its own), a third of an idle
+ * server's growth beyond Node itself; it starts only once the WAL holds this much, which the
+ * first seconds of any write load reach, and which a server that has only started never does.
+ */
+const START_AT_WAL_BYTES = 1024 * 1024;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -51,6 +58,14 @@ parentPort.once('message', () => {
 });
 `;
 
+function walBytes(wal: string): number {
+  try {
+    return statSync(wal, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY; // cannot tell: start the thread rather than go without
+  }
+}
+
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that
  * commits also checkpoints (every 1000 WAL pages: a copy into the database file and two
@@ -63,11 +78,13 @@ parentPort.once('message', () => {
  * The WAL is capped too: `journal_size_limit` shrinks it whenever it is reset, and once it
  * has been idle for a second (everything copied back, nothing new) a TRUNCATE checkpoint
  * empties it, so a burst of writes no longer leaves the file at its high-water mark.
+ * The thread starts with the first writes that fill the WAL past START_AT_WAL_BYTES.
  */
 @Injectable()
 export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SqliteCheckpointer.name);
   private worker?: Worker;
+  private walWatch?: NodeJS.Timeout;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -78,6 +95,17 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     connection.pragma(`wal_autocheckpoint = ${FOREGROUND_CHECKPOINT_PAGES}`);
     connection.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+    const wal = `${file}-wal`;
+    this.walWatch = setInterval(() => {
+      if (walBytes(wal) < START_AT_WAL_BYTES) return;
+      clearInterval(this.walWatch);
+      this.walWatch = undefined;
+      this.startWorker(file, connection);
+    }, CHECKPOINT_INTERVAL_MS);
+    this.walWatch.unref();
+  }
+
+  private startWorker(file: string, connection: BetterSqlite3.Database): void {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -98,6 +126,8 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.walWatch);
+    this.walWatch = undefined;
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
