@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { PostgresStatements } from './postgres-statements.js';
 
 export type Row = Record<string, unknown>;
 
@@ -68,9 +69,11 @@ export class Database {
   private readonly placeholderCache = new Map<string, string>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly direct: boolean;
+  private readonly postgres?: PostgresStatements;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    if (this.kind === 'postgres') this.postgres = new PostgresStatements(dataSource);
     const logging = dataSource.options.logging;
     const logsQueries = logging === true || logging === 'all' || (Array.isArray(logging) && logging.includes('query'));
     this.direct = dataSource.options.type === 'better-sqlite3' && !logsQueries;
@@ -78,23 +81,12 @@ export class Database {
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.direct) return this.runDirect(sql, params) as T[];
-    if (this.kind === 'sqlite') return (await this.dataSource.query(sql, params)) as T[];
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[];
-    } finally {
-      await runner.release();
-    }
+    if (this.postgres) return this.postgres.query<T>(sql, params);
+    return (await this.dataSource.query(sql, params)) as T[];
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (this.kind === 'postgres') {
-      const hooks = new CommitHooks();
-      return this.dataSource.transaction((manager) => work(this.wrap(manager.queryRunner!, hooks))).then((result) => {
-        hooks.run();
-        return result;
-      });
-    }
+    if (this.postgres) return this.postgres.transaction(work);
     const run = this.queue.then(() => this.sqliteTransaction(work));
     this.queue = run.catch(() => undefined);
     return run;
