@@ -231,22 +231,25 @@ export class TokenService {
     signature.catch(() => undefined); // awaited below, unless the transaction fails first
     const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
     await this.db.transaction(async (tx) => {
-      if (!(await this.store.consume(tx, token.id, now, successorId, sealed, grace > 0 ? now + grace : null))) {
-        throw new RotationRaceLost();
-      }
-      if (!(await this.store.advanceFamily(tx, token.familyId, rotation, now, context.ip, context.userAgent))) {
-        throw invalidGrant();
-      }
-      await this.store.insertToken(tx, {
-        id: successorId,
-        familyId: token.familyId,
-        tokenHash: sha256(successor),
-        generation: rotation,
-        issuedAt: now,
-        expiresAt: successorExpiresAt,
-      });
-      if (grace > 0 && token.generation > 0) await this.store.forgetSuccessor(tx, token.id);
-      await this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now);
+      // Issued together, so that PostgreSQL gets the rotation as one pipelined batch. The
+      // consume still decides: unless it changed the row and the family was live, the
+      // transaction rolls back whole, the statements issued behind it included.
+      const [consumed, advanced] = await Promise.all([
+        this.store.consume(tx, token.id, now, successorId, sealed, grace > 0 ? now + grace : null),
+        this.store.advanceFamily(tx, token.familyId, rotation, now, context.ip, context.userAgent),
+        this.store.insertToken(tx, {
+          id: successorId,
+          familyId: token.familyId,
+          tokenHash: sha256(successor),
+          generation: rotation,
+          issuedAt: now,
+          expiresAt: successorExpiresAt,
+        }),
+        grace > 0 && token.generation > 0 ? this.store.forgetSuccessor(tx, token.id) : undefined,
+        this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now),
+      ]);
+      if (!consumed) throw new RotationRaceLost();
+      if (!advanced) throw invalidGrant();
     });
     const accessToken = await signature;
     this.metrics?.refreshOutcome('success');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { PostgresStatements } from './postgres-statements.js';
 
 export type Row = Record<string, unknown>;
 
@@ -48,7 +49,8 @@ class CommitHooks {
 /**
  * Raw, portable SQL and transactions over the TypeORM connection.
  *
- * SQL is written with `?` placeholders and rewritten to `$n` for PostgreSQL.
+ * SQL is written with `?` placeholders. PostgreSQL statements and transactions run in
+ * postgres-statements.ts (named, pipelined, on TypeORM's pg pool), which rewrites them to `$n`.
  *
  * SQLite has one connection per process, and TypeORM would turn two overlapping
  * transactions on it into nested savepoints of one. So transactions here are queued one
@@ -84,12 +86,13 @@ export class Database {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly waiting: GroupedTransaction[] = [];
   private draining = false;
-  private readonly placeholderCache = new Map<string, string>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly direct: boolean;
+  private readonly postgres?: PostgresStatements;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    if (this.kind === 'postgres') this.postgres = new PostgresStatements(dataSource);
     const logging = dataSource.options.logging;
     const logsQueries = logging === true || logging === 'all' || (Array.isArray(logging) && logging.includes('query'));
     this.direct = dataSource.options.type === 'better-sqlite3' && !logsQueries;
@@ -97,23 +100,12 @@ export class Database {
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.direct) return this.runDirect(sql, params) as T[];
-    if (this.kind === 'sqlite') return (await this.dataSource.query(sql, params)) as T[];
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[];
-    } finally {
-      await runner.release();
-    }
+    if (this.postgres) return this.postgres.query<T>(sql, params);
+    return (await this.dataSource.query(sql, params)) as T[];
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (this.kind === 'postgres') {
-      const hooks = new CommitHooks();
-      return this.dataSource.transaction((manager) => work(this.wrap(manager.queryRunner!, hooks))).then((result) => {
-        hooks.run();
-        return result;
-      });
-    }
+    if (this.postgres) return this.postgres.transaction(work);
     if (this.direct) {
       return new Promise<T>((resolve, reject) => {
         this.waiting.push({ work, resolve: resolve as (result: unknown) => void, reject });
@@ -276,30 +268,18 @@ export class Database {
     }
   }
 
+  /** A transaction through TypeORM's query runner: SQLite with query logging on. */
   private wrap(runner: QueryRunner, hooks: CommitHooks): Transaction {
     return {
       manager: runner.manager,
       afterCommit: hooks.add,
-      // The structured result: PostgreSQL's plain result of an UPDATE or DELETE (… RETURNING) is [rows, rowCount].
-      query: async <T extends Row>(sql: string, params: unknown[] = []) => ((await runner.query(this.dialect(sql), params, true)).records ?? []) as T[],
+      query: async <T extends Row>(sql: string, params: unknown[] = []) => ((await runner.query(sql, params, true)).records ?? []) as T[],
       execute: async (sql: string, params: unknown[] = []) => {
-        const result = await runner.query(this.dialect(sql), params, true);
+        const result = await runner.query(sql, params, true);
         return result.affected ?? 0;
       },
-      lock: async (name: string) => {
-        if (this.kind === 'postgres') await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
-      },
+      // BEGIN IMMEDIATE already holds the database's write lock.
+      lock: () => Promise.resolve(),
     };
-  }
-
-  private dialect(sql: string): string {
-    if (this.kind === 'sqlite') return sql;
-    let rewritten = this.placeholderCache.get(sql);
-    if (rewritten === undefined) {
-      let index = 0;
-      rewritten = sql.replace(/\?/g, () => `$${++index}`);
-      this.placeholderCache.set(sql, rewritten);
-    }
-    return rewritten;
   }
 }

@@ -1,0 +1,172 @@
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
+import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import type { Row, Transaction } from './database.js';
+
+/**
+ * Named statements per connection, at most. The application's SQL is a fixed set; the cap
+ * bounds what a statement built with a varying IN list could leave prepared on every
+ * connection. Past it, statements run unnamed.
+ */
+const MAX_NAMED_STATEMENTS = 200;
+
+/** A statement in PostgreSQL's dialect, named when it is prepared once per connection. */
+interface Statement {
+  name?: string;
+  text: string;
+}
+
+/** What a checked-out connection holds besides its pg client. */
+interface Checkout {
+  client: PoolClient;
+  /** Set when the connection failed while checked out: the pool then closes it instead of reusing it. */
+  broken?: Error;
+  onError: (error: Error) => void;
+}
+
+/**
+ * PostgreSQL statements and transactions straight on the pg pool that TypeORM's driver owns.
+ *
+ * TypeORM's query runner costs more event-loop time per statement (broadcasts, logging
+ * hooks, result wrapping, several awaits) than pg does, and a rotation is several
+ * statements. Here each statement is prepared once per connection (named), and a
+ * transaction's connection pipelines: statements issued together (BEGIN with them) reach
+ * the server as one batch, one round trip, while the server still runs them in order.
+ *
+ * What TypeORM's runner guaranteed is kept: SQL errors are its QueryFailedError (so
+ * database faults are classified as before), statement and read timeouts and the stall
+ * guard are the pool's own clients', every statement reaches TypeORM's query log when
+ * query logging is on, and `tx.manager` works on the transaction's connection.
+ */
+export class PostgresStatements {
+  private readonly statements = new Map<string, Statement>();
+  private namedCount = 0;
+  private readonly logsQueries: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    const logging = dataSource.options.logging;
+    this.logsQueries = logging === true || logging === 'all' || (Array.isArray(logging) && logging.includes('query'));
+  }
+
+  async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const checkout = await this.checkout();
+    try {
+      return (await this.run(checkout.client, this.statement(sql), params)).rows as T[];
+    } finally {
+      this.release(checkout);
+    }
+  }
+
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const checkout = await this.checkout();
+    const { client } = checkout;
+    const afterCommit: (() => void)[] = [];
+    let runner: QueryRunner | undefined;
+    const adopt = () => (runner ??= adoptConnection(client, this.dataSource));
+    setPipeline(client, true);
+    // Everything the work issues before it first waits leaves in one write, BEGIN included.
+    const stream = socketOf(client);
+    stream.cork();
+    process.nextTick(() => stream.uncork());
+    const begun = this.run(client, { text: 'BEGIN' });
+    begun.catch(() => undefined); // its failure fails the statements behind it; awaited before COMMIT
+    const tx: Transaction = {
+      get manager(): EntityManager {
+        return adopt().manager;
+      },
+      query: async <R extends Row>(sql: string, params: unknown[] = []) => (await this.run(client, this.statement(sql), params)).rows as R[],
+      execute: async (sql: string, params: unknown[] = []) => (await this.run(client, this.statement(sql), params)).rowCount ?? 0,
+      lock: async (name: string) => {
+        await this.run(client, this.statement('SELECT pg_advisory_xact_lock(hashtext(?))'), [name]);
+      },
+      afterCommit: (callback) => {
+        afterCommit.push(callback);
+      },
+    };
+    try {
+      const result = await work(tx);
+      await begun;
+      await this.run(client, { text: 'COMMIT' });
+      for (const callback of afterCommit) {
+        try {
+          callback();
+        } catch {
+          // An after-commit step must not turn a committed transaction into a failure.
+        }
+      }
+      return result;
+    } catch (error) {
+      // A connection that cannot roll back is in an unknown state: the pool closes it.
+      await this.run(client, { text: 'ROLLBACK' }).catch((rollbackError: Error) => {
+        checkout.broken ??= rollbackError;
+      });
+      throw error;
+    } finally {
+      await runner?.release();
+      setPipeline(client, false);
+      this.release(checkout);
+    }
+  }
+
+  /** Runs one statement as TypeORM's runner would: logged, and SQL errors raised as QueryFailedError. */
+  private async run(client: PoolClient, statement: Statement, params?: unknown[]): Promise<QueryResult> {
+    if (this.logsQueries) this.dataSource.logger.logQuery(statement.text, params);
+    try {
+      const config: QueryConfig = params === undefined ? { text: statement.text } : { name: statement.name, text: statement.text, values: params };
+      return await client.query(config);
+    } catch (error) {
+      this.dataSource.logger.logQueryError(error as Error, statement.text, params);
+      throw new QueryFailedError(statement.text, params, error as Error);
+    }
+  }
+
+  /** The statement for `sql` written with `?` placeholders, rewritten to `$n` once. */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      let index = 0;
+      const text = sql.replace(/\?/g, () => `$${++index}`);
+      // A name is never reused for another text: pg refuses that on a connection that prepared it.
+      statement = this.namedCount < MAX_NAMED_STATEMENTS ? { name: `rts_${++this.namedCount}`, text } : { text };
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private async checkout(): Promise<Checkout> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    const checkout: Checkout = {
+      client,
+      onError: (error) => {
+        checkout.broken ??= error;
+      },
+    };
+    // pg emits a connection's failure as an 'error' event, which must have a listener.
+    client.on('error', checkout.onError);
+    return checkout;
+  }
+
+  private release(checkout: Checkout): void {
+    checkout.client.removeListener('error', checkout.onError);
+    checkout.client.release(checkout.broken);
+  }
+}
+
+function setPipeline(client: PoolClient, on: boolean): void {
+  // Only switched while the connection has nothing in flight: at checkout, and after the last statement settled.
+  (client as unknown as { pipeline: boolean }).pipeline = on;
+}
+
+function socketOf(client: PoolClient): { cork(): void; uncork(): void } {
+  return (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+}
+
+/**
+ * A TypeORM query runner on a connection this class checked out, inside its transaction: so
+ * `tx.manager` reads and writes in the same transaction, and nests with savepoints.
+ */
+function adoptConnection(client: PoolClient, dataSource: DataSource): QueryRunner {
+  const runner = dataSource.createQueryRunner('master');
+  Object.assign(runner, { databaseConnection: client, isTransactionActive: true, transactionDepth: 1 });
+  return runner;
+}

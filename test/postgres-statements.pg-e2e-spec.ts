@@ -1,0 +1,187 @@
+/**
+ * Database on PostgreSQL runs statements straight on the pg pool TypeORM's driver owns
+ * (src/database/postgres-statements.ts): what TypeORM's query runner guaranteed must hold
+ * there too. Runs in the PostgreSQL pass only.
+ */
+import { DataSource, QueryFailedError, type Logger as TypeOrmLogger } from 'typeorm';
+import { readDatabaseConfig } from '../src/config/database.config.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { databaseFaultCause } from '../src/database/database-fault.js';
+import { Database } from '../src/database/database.js';
+import { Setting } from '../src/database/setting.entity.js';
+import { createScratchDatabase, type ScratchDatabase } from './support/postgres-database.js';
+
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) throw new Error('postgres-statements.pg-e2e-spec.ts needs DATABASE_URL (the PostgreSQL pass sets it)');
+
+/** TypeORM's logger, recording what it is given. */
+class RecordingLogger implements TypeOrmLogger {
+  readonly queries: string[] = [];
+  readonly failures: string[] = [];
+  logQuery(query: string): void {
+    this.queries.push(query);
+  }
+  logQueryError(_error: string | Error, query: string): void {
+    this.failures.push(query);
+  }
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+describe('Database on PostgreSQL (statements straight on the pg pool)', () => {
+  let scratch: ScratchDatabase;
+  let dataSource: DataSource;
+  let db: Database;
+  const logger = new RecordingLogger();
+
+  async function open(env: Record<string, string>): Promise<DataSource> {
+    const source = new DataSource({ ...dataSourceOptions(readDatabaseConfig({ DATABASE_URL: scratch.url, ...env })), logger });
+    return source.initialize();
+  }
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(serverUrl);
+    dataSource = await open({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_POOL_SIZE: '3' });
+    await dataSource.runMigrations({ transaction: 'each' });
+    db = new Database(dataSource);
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await scratch?.drop();
+  });
+
+  beforeEach(() => db.query('DELETE FROM settings'));
+
+  it('commits statements issued together, counts changed rows, and runs each as a named prepared statement', async () => {
+    const counts = await db.transaction((tx) =>
+      Promise.all([
+        tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']),
+        tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['b', '2']),
+        tx.execute('UPDATE settings SET value = ? WHERE key = ?', ['3', 'missing']),
+        tx.query('SELECT key FROM settings ORDER BY key'),
+      ]),
+    );
+    expect(counts).toEqual([1, 1, 0, [{ key: 'a' }, { key: 'b' }]]);
+    const prepared = await db.transaction((tx) => tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements'));
+    expect(prepared.map((row) => row.statement)).toContain('SELECT statement FROM pg_prepared_statements');
+  });
+
+  it('rolls back every statement issued together when one fails, raising QueryFailedError with the SQLSTATE', async () => {
+    const failing = db.transaction((tx) =>
+      Promise.all([
+        tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']),
+        tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '2']),
+        tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['b', '3']),
+      ]),
+    );
+    await expect(failing).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(failing).rejects.toMatchObject({ driverError: { code: '23505' } });
+    expect(await db.query('SELECT key FROM settings')).toEqual([]);
+  });
+
+  it('rolls back when the work rejects after its statements succeeded, and runs after-commit callbacks only after a commit', async () => {
+    const ran: string[] = [];
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']);
+        tx.afterCommit(() => ran.push('rolled back'));
+        throw new Error('business rule');
+      }),
+    ).rejects.toThrow('business rule');
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['b', '2']);
+      tx.afterCommit(() => ran.push(`committed, ${JSON.stringify(ran)} before`));
+    });
+    expect(ran).toEqual(['committed, [] before']);
+    expect(await db.query('SELECT key FROM settings')).toEqual([{ key: 'b' }]);
+  });
+
+  it("tx.manager works in the transaction's own connection, nesting with a savepoint", async () => {
+    const seen = await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']);
+      const settings = tx.manager.getRepository(Setting);
+      await settings.insert({ key: 'b', value: '2' });
+      await tx.manager
+        .transaction(async (inner) => {
+          await inner.getRepository(Setting).insert({ key: 'c', value: '3' });
+          throw new Error('inner fails');
+        })
+        .catch(() => undefined);
+      return (await tx.query<{ key: string }>('SELECT key FROM settings ORDER BY key')).map((row) => row.key);
+    });
+    expect(seen).toEqual(['a', 'b']);
+    expect(await db.query('SELECT key FROM settings ORDER BY key')).toEqual([{ key: 'a' }, { key: 'b' }]);
+  });
+
+  it('serialises transactions that take the same lock', async () => {
+    const order: string[] = [];
+    let holding!: () => void;
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    const first = db.transaction(async (tx) => {
+      await tx.lock('spec-lock');
+      order.push('first holds');
+      holding();
+      await released;
+      order.push('first commits');
+    });
+    await held;
+    const second = db.transaction(async (tx) => {
+      await tx.lock('spec-lock');
+      order.push('second holds');
+    });
+    // The sentinel: the second transaction is waiting for the advisory lock.
+    while ((await db.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).length === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    letGo();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first holds', 'first commits', 'second holds']);
+  });
+
+  it('a statement past the statement timeout is a "timeout" database fault, and the pool serves on', async () => {
+    const slow = db.query('SELECT pg_sleep(3)');
+    await expect(slow).rejects.toBeInstanceOf(QueryFailedError);
+    expect(databaseFaultCause(await slow.catch((error: unknown) => error))).toBe('timeout');
+    expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+
+  it('a connection lost mid-transaction is an "unavailable" fault and is not handed out again', async () => {
+    const killed = db.transaction((tx) => tx.query('SELECT pg_terminate_backend(pg_backend_pid())'));
+    expect(databaseFaultCause(await killed.catch((error: unknown) => error))).toBe('unavailable');
+    // With three connections in the pool, a dead one handed out again would be met within a few rounds.
+    for (let i = 0; i < 6; i++) {
+      expect(await db.transaction((tx) => tx.query('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+    }
+  });
+
+  it("with query logging on, every statement reaches TypeORM's logger, the transaction's own included", async () => {
+    const logged = await open({ DATABASE_LOG_QUERIES: 'true' });
+    try {
+      const loggedDb = new Database(logged);
+      logger.queries.length = 0;
+      await loggedDb.query('SELECT key FROM settings WHERE key = ?', ['a']);
+      await loggedDb.transaction((tx) =>
+        Promise.all([tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['z', '1']), tx.execute('DELETE FROM settings WHERE key = ?', ['z'])]),
+      );
+      await loggedDb.transaction((tx) => tx.query('SELECT missing_column FROM settings')).catch(() => undefined);
+      expect(logger.queries).toEqual([
+        'SELECT key FROM settings WHERE key = $1',
+        'BEGIN',
+        'INSERT INTO settings (key, value) VALUES ($1, $2)',
+        'DELETE FROM settings WHERE key = $1',
+        'COMMIT',
+        'BEGIN',
+        'SELECT missing_column FROM settings',
+        'ROLLBACK',
+      ]);
+      expect(logger.failures).toContain('SELECT missing_column FROM settings');
+    } finally {
+      await logged.destroy();
+    }
+  });
+});
