@@ -1,51 +1,58 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Database } from '../database/database.js';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Database, type Transaction } from '../database/database.js';
 import { OutboxConsumers } from '../outbox/outbox.consumers.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
+import { WebhookDispatcher } from './webhook.dispatcher.js';
 
 const SWEEP_BATCH = 200;
+/** Events fanned out by one round (one transaction). */
+const ROUND_SIZE = 500;
+/**
+ * Announced events waiting for a round. Beyond this they are not queued: they stay
+ * unprocessed in the outbox, where the sweeper finds them, so memory stays bounded.
+ */
+const MAX_QUEUED = 20_000;
 
 /**
- * Turns a committed outbox event into one delivery per matching subscription, and marks
- * the event processed, in one transaction. Marking first, conditionally, makes it
+ * Turns committed outbox events into one delivery per matching subscription, and marks
+ * each event processed, in the same transaction. Marking first, conditionally, makes it
  * idempotent: of the listener and the sweeper (in any process) only one fans an event out.
+ *
+ * Announced events are fanned out in rounds: one transaction takes every event queued
+ * while the previous round ran, so under load the cost of a commit is shared.
  */
 @Injectable()
-export class WebhookFanOut implements OnModuleInit {
+export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookFanOut.name);
+  private readonly queued: OutboxMessage[] = [];
+  private rounds: Promise<void> | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly outbox: OutboxReader,
     private readonly consumers: OutboxConsumers,
     private readonly subscriptions: WebhookSubscriptionRepository,
     private readonly deliveries: WebhookDeliveryRepository,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
   onModuleInit(): void {
     this.consumers.register('webhooks');
   }
 
-  /** Returns how many deliveries were created. */
-  async fanOut(event: OutboxMessage): Promise<number> {
-    if (!SUBSCRIBABLE_EVENTS.includes(event.type)) return 0;
-    const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
-    return this.db.transaction(async (tx) => {
-      const now = Date.now();
-      if (!(await this.outbox.takeOver(tx, event.id, now))) return 0;
-      // Only subscriptions that existed when the event was committed receive it.
-      const subscriptions = await this.subscriptions.receiving(tx, typeof clientId === 'string' ? clientId : null, event.occurredAt);
-      const payload = JSON.stringify(webhookData(event.data));
-      let created = 0;
-      for (const subscription of subscriptions) {
-        if (!subscription.events.includes(event.type)) continue;
-        const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
-        if (await this.deliveries.insertPending(tx, delivery, now)) created++;
-      }
-      return created;
-    });
+  async onModuleDestroy(): Promise<void> {
+    while (this.rounds) await this.rounds;
+  }
+
+  /** Queues an announced event for the next round; the dispatcher is woken when a round creates deliveries. */
+  fanOutSoon(event: OutboxMessage): void {
+    if (!SUBSCRIBABLE_EVENTS.includes(event.type) || this.queued.length >= MAX_QUEUED) return;
+    this.queued.push(event);
+    if (!this.rounds) this.startRounds();
   }
 
   /** Fans out committed events that were never announced (a crash between commit and announcement). */
@@ -53,8 +60,53 @@ export class WebhookFanOut implements OnModuleInit {
     let created = 0;
     for (;;) {
       const events = await this.outbox.unprocessed(SUBSCRIBABLE_EVENTS, olderThan, SWEEP_BATCH);
-      for (const event of events) created += await this.fanOut(event);
+      if (events.length > 0) created += await this.db.transaction((tx) => this.fanOutIn(tx, events));
       if (events.length < SWEEP_BATCH) return created;
     }
+  }
+
+
+  private startRounds(): void {
+    this.rounds = this.runRounds().finally(() => {
+      this.rounds = undefined;
+      if (this.queued.length > 0) this.startRounds();
+    });
+  }
+
+  private async runRounds(): Promise<void> {
+    while (this.queued.length > 0) {
+      let taken = false;
+      try {
+        // Taken once the transaction has begun, so events queued while it waited for its turn go in too.
+        const created = await this.db.transaction((tx) => {
+          taken = true;
+          return this.fanOutIn(tx, this.queued.splice(0, ROUND_SIZE));
+        });
+        if (created > 0) this.dispatcher.kick();
+      } catch (error) {
+        if (!taken) this.queued.splice(0, ROUND_SIZE);
+        this.logger.warn(`Webhook fan-out of announced events failed (the sweeper retries them): ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async fanOutIn(tx: Transaction, events: readonly OutboxMessage[]): Promise<number> {
+    const now = Date.now();
+    let created = 0;
+    for (const event of events) {
+      if (!SUBSCRIBABLE_EVENTS.includes(event.type)) continue;
+      if (!(await this.outbox.takeOver(tx, event.id, now))) continue;
+      const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
+      // Only subscriptions that existed when the event was committed receive it.
+      const subscriptions = await this.subscriptions.receiving(tx, typeof clientId === 'string' ? clientId : null, event.occurredAt);
+      let payload: string | undefined;
+      for (const subscription of subscriptions) {
+        if (!subscription.events.includes(event.type)) continue;
+        payload ??= JSON.stringify(webhookData(event.data));
+        const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
+        if (await this.deliveries.insertPending(tx, delivery, now)) created++;
+      }
+    }
+    return created;
   }
 }

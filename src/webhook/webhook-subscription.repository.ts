@@ -13,10 +13,6 @@ export type SubscriptionUpdate = Partial<Pick<WebhookSubscriptionEntity, 'url' |
 export class WebhookSubscriptionRepository {
   constructor(@InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>) {}
 
-  findById(id: string): Promise<WebhookSubscriptionEntity | null> {
-    return this.subscriptions.findOneBy({ id });
-  }
-
   /** The subscription if this owner may see it: the admin sees all, a client its own (not the admin's filtered to it). */
   findOwned(owner: WebhookOwner, id: string): Promise<WebhookSubscriptionEntity | null> {
     return this.subscriptions.findOneBy({ id, ...ownedBy(owner) });

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import { Database } from '../database/database.js';
 import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
-import { messageBody, WebhookDeliveryRepository, type DeliveryStatus, type DueDelivery } from './webhook-delivery.repository.js';
+import { messageBody, WebhookDeliveryRepository, type AttemptRecord, type DeliveryStatus, type DueDelivery } from './webhook-delivery.repository.js';
 import { WEBHOOK_METRICS, type WebhookAttemptOutcome, type WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
@@ -13,6 +13,18 @@ import { WebhookSigner } from './webhook.signer.js';
 
 /** Beyond the request timeout, how long a lease outlives an attempt (clock skew, slow commits). */
 const LEASE_MARGIN_MS = 5_000;
+/** Finished attempts recorded by one transaction, at most. */
+const RECORD_BATCH = 256;
+
+/** An attempt that has an outcome, waiting to be recorded. */
+interface FinishedAttempt {
+  delivery: DueDelivery;
+  leaseUntil: number;
+  record: AttemptRecord;
+  status: DeliveryStatus;
+  result: SendResult & { refused?: true };
+  recorded: () => void;
+}
 
 /**
  * Sends due deliveries, off the request path: a timer loop, woken early when new
@@ -20,6 +32,10 @@ const LEASE_MARGIN_MS = 5_000;
  * several processes sharing the database never send the same attempt twice, and a dead
  * process's lease simply expires. On shutdown it stops claiming and waits for the
  * attempts in flight (interrupted ones are handed back without counting).
+ *
+ * A round's claims are one transaction, and finished attempts are recorded together, one
+ * transaction for all that finished while the previous ones were being written: an
+ * attempt holds its lease, and its place in flight, until its outcome has committed.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,6 +45,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wakeAgain = false;
+  private kicked = false;
+  private readonly finished: FinishedAttempt[] = [];
+  private recording: Promise<void> | undefined;
 
   constructor(
     @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
@@ -62,6 +81,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       this.wakeAgain = true;
       return;
     }
+    if (this.kicked) return;
+    this.kicked = true;
     this.schedule(0);
   }
 
@@ -73,6 +94,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private tick(): void {
+    this.kicked = false;
     if (this.running || this.stopping.signal.aborted) return;
     this.running = this.claimDue()
       .catch((error: Error) => this.logger.warn(`Webhook dispatch round failed: ${error.message}`))
@@ -119,7 +141,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       status = nextRetryAt === null ? 'failed' : 'pending';
     }
     const error = result.error ?? (succeeded ? null : describeStatus(result.statusCode!));
-    const record = {
+    const record: AttemptRecord = {
       attempt: delivery.attempts,
       attemptedAt,
       statusCode: result.statusCode,
@@ -129,17 +151,49 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       requestHeaders: result.requestHeaders ?? null,
       nextRetryAt,
     };
-    await this.db.transaction(async (tx) => {
-      await this.store.complete(tx, delivery.id, leaseUntil, record, status);
-      // 410 Gone: the receiver asks us to stop; the test ping never disables.
-      if (gone && delivery.eventType !== 'webhook.test') {
-        await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: attemptedAt });
-      }
+    await new Promise<void>((recorded) => {
+      this.finished.push({ delivery, leaseUntil, record, status, result, recorded });
+      if (!this.recording) this.startRecording();
     });
-    // Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending.
+  }
+
+  private startRecording(): void {
+    this.recording = this.recordFinished().finally(() => {
+      this.recording = undefined;
+      if (this.finished.length > 0) this.startRecording();
+    });
+  }
+
+  private async recordFinished(): Promise<void> {
+    while (this.finished.length > 0) {
+      let batch: FinishedAttempt[] | undefined;
+      try {
+        // Taken once the transaction has begun, so attempts finished while it waited for its turn go in too.
+        await this.db.transaction(async (tx) => {
+          batch = this.finished.splice(0, RECORD_BATCH);
+          for (const { delivery, leaseUntil, record, status, result } of batch) {
+            await this.store.complete(tx, delivery.id, leaseUntil, record, status);
+            // 410 Gone: the receiver asks us to stop; the test ping never disables.
+            if (result.statusCode === 410 && delivery.eventType !== 'webhook.test') {
+              await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: record.attemptedAt });
+            }
+          }
+        });
+        for (const attempt of batch!) this.reportRecorded(attempt);
+      } catch (error) {
+        batch ??= this.finished.splice(0, RECORD_BATCH);
+        this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
+      } finally {
+        for (const attempt of batch ?? []) attempt.recorded();
+      }
+    }
+  }
+
+  /** Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending. */
+  private reportRecorded({ delivery, record, status, result }: FinishedAttempt): void {
     this.metrics?.webhookAttempt(attemptOutcome(result));
-    if (succeeded) this.metrics?.webhookDelivered((attemptedAt + result.durationMs - delivery.occurredAt) / 1000);
-    if (gone) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
+    if (status === 'succeeded') this.metrics?.webhookDelivered((record.attemptedAt + result.durationMs - delivery.occurredAt) / 1000);
+    if (result.statusCode === 410) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
     else if (status === 'failed') this.logger.warn(`Webhook delivery ${delivery.id} failed after ${delivery.attempts} attempts`);
   }
 
@@ -150,8 +204,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     } catch (error) {
       return { statusCode: null, retryAfter: null, responseBody: null, error: (error as Error).message, durationMs: 0, refused: true };
     }
-    const secrets = await this.subscriptions.signingSecrets(delivery.subscriptionId);
-    if (!secrets) return { statusCode: null, retryAfter: null, responseBody: null, error: 'the subscription no longer exists', durationMs: 0 };
+    const secrets = this.subscriptions.signingSecrets(delivery.subscriptionId, delivery.secrets);
     const body = messageBody(delivery.eventType, delivery.occurredAt, delivery.payload);
     // Signed afresh for every attempt: verifiers refuse timestamps older than five minutes.
     const timestamp = Math.floor(this.clock.now() / 1000);
