@@ -12,6 +12,11 @@ const SWEEP_BATCH = 200;
 /** Events fanned out by one round (one transaction). */
 const ROUND_SIZE = 500;
 /**
+ * Rounds start at most this often: under load a round then carries every event of the
+ * interval, so a commit's cost is shared by many, for a few milliseconds of latency.
+ */
+const ROUND_INTERVAL_MS = 10;
+/**
  * Announced events waiting for a round. Beyond this they are not queued: they stay
  * unprocessed in the outbox, where the sweeper finds them, so memory stays bounded.
  */
@@ -22,14 +27,16 @@ const MAX_QUEUED = 20_000;
  * each event processed, in the same transaction. Marking first, conditionally, makes it
  * idempotent: of the listener and the sweeper (in any process) only one fans an event out.
  *
- * Announced events are fanned out in rounds: one transaction takes every event queued
- * while the previous round ran, so under load the cost of a commit is shared.
+ * Announced events are fanned out in rounds, at most one per ROUND_INTERVAL_MS: one
+ * transaction takes every event queued since the previous round.
  */
 @Injectable()
 export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookFanOut.name);
   private readonly queued: OutboxMessage[] = [];
   private rounds: Promise<void> | undefined;
+  private stopping = false;
+  private lastRoundAt = -Infinity;
 
   constructor(
     private readonly db: Database,
@@ -45,6 +52,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     while (this.rounds) await this.rounds;
   }
 
@@ -75,6 +83,9 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
 
   private async runRounds(): Promise<void> {
     while (this.queued.length > 0) {
+      const wait = this.lastRoundAt + ROUND_INTERVAL_MS - performance.now();
+      if (wait > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRoundAt = performance.now();
       let taken = false;
       try {
         // Taken once the transaction has begun, so events queued while it waited for its turn go in too.

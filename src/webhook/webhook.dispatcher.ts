@@ -15,6 +15,10 @@ import { WebhookSigner } from './webhook.signer.js';
 const LEASE_MARGIN_MS = 5_000;
 /** Finished attempts recorded by one transaction, at most. */
 const RECORD_BATCH = 256;
+/** Recording transactions start at most this often, so under load each carries many attempts. */
+const RECORD_INTERVAL_MS = 20;
+/** Finished attempts waiting to be recorded, at most: beyond it nothing new is claimed. */
+const MAX_UNRECORDED = 1024;
 
 /** An attempt that has an outcome, waiting to be recorded. */
 interface FinishedAttempt {
@@ -23,7 +27,6 @@ interface FinishedAttempt {
   record: AttemptRecord;
   status: DeliveryStatus;
   result: SendResult & { refused?: true };
-  recorded: () => void;
 }
 
 /**
@@ -33,9 +36,9 @@ interface FinishedAttempt {
  * process's lease simply expires. On shutdown it stops claiming and waits for the
  * attempts in flight (interrupted ones are handed back without counting).
  *
- * A round's claims are one transaction, and finished attempts are recorded together, one
- * transaction for all that finished while the previous ones were being written: an
- * attempt holds its lease, and its place in flight, until its outcome has committed.
+ * A round's claims are one transaction, and finished attempts are recorded together, at
+ * most one transaction per RECORD_INTERVAL_MS: an attempt holds its lease until its
+ * outcome has committed.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -46,8 +49,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private running: Promise<void> | undefined;
   private wakeAgain = false;
   private kicked = false;
-  private readonly finished: FinishedAttempt[] = [];
+  private slotAwaited = false;
+  private readonly finished: Omit<FinishedAttempt, 'recorded'>[] = [];
   private recording: Promise<void> | undefined;
+  private lastRecordingAt = -Infinity;
 
   constructor(
     @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
@@ -72,6 +77,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     clearTimeout(this.timer);
     await this.running;
     await Promise.allSettled([...this.inFlight.values()]);
+    while (this.recording) await this.recording;
   }
 
   /** Look for due deliveries now (new ones were just created). */
@@ -107,16 +113,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async claimDue(): Promise<void> {
-    const free = this.config.concurrency - this.inFlight.size;
+    const free = Math.min(this.config.concurrency - this.inFlight.size, MAX_UNRECORDED - this.finished.length);
     if (free <= 0 || this.stopping.signal.aborted) return;
     const claimedAt = this.clock.now();
     const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
-    for (const delivery of await this.store.claimDue(claimedAt, free, leaseUntil)) {
+    const claimed = await this.store.claimDue(claimedAt, free, leaseUntil);
+    // A full round may have left due deliveries behind: look again as soon as a slot frees.
+    this.slotAwaited = claimed.length === free;
+    for (const delivery of claimed) {
       const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
         .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
         .finally(() => {
           this.inFlight.delete(delivery.id);
-          this.kick();
+          if (this.slotAwaited) this.kick();
         });
       this.inFlight.set(delivery.id, attempt);
     }
@@ -151,10 +160,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       requestHeaders: result.requestHeaders ?? null,
       nextRetryAt,
     };
-    await new Promise<void>((recorded) => {
-      this.finished.push({ delivery, leaseUntil, record, status, result, recorded });
-      if (!this.recording) this.startRecording();
-    });
+    this.finished.push({ delivery, leaseUntil, record, status, result });
+    if (!this.recording) this.startRecording();
   }
 
   private startRecording(): void {
@@ -166,6 +173,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async recordFinished(): Promise<void> {
     while (this.finished.length > 0) {
+      const wait = this.lastRecordingAt + RECORD_INTERVAL_MS - performance.now();
+      if (wait > 0 && !this.stopping.signal.aborted) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRecordingAt = performance.now();
       let batch: FinishedAttempt[] | undefined;
       try {
         // Taken once the transaction has begun, so attempts finished while it waited for its turn go in too.
@@ -180,11 +190,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
           }
         });
         for (const attempt of batch!) this.reportRecorded(attempt);
+        // Retries due now can be claimed once their new schedule has committed.
+        this.kick();
       } catch (error) {
         batch ??= this.finished.splice(0, RECORD_BATCH);
         this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
-      } finally {
-        for (const attempt of batch ?? []) attempt.recorded();
       }
     }
   }
