@@ -76,6 +76,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.stopping.abort();
     clearTimeout(this.timer);
     await this.running;
+    this.sender.interruptAll();
     await Promise.allSettled([...this.inFlight.values()]);
     while (this.recording) await this.recording;
   }
@@ -224,7 +225,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       'webhook-timestamp': String(timestamp),
       'webhook-signature': this.signer.sign(secrets, delivery.eventId, timestamp, body),
     };
-    const result = await this.sender.send(target, headers, body, this.stopping.signal);
+    if (this.stopping.signal.aborted) return { statusCode: null, retryAfter: null, responseBody: null, error: 'interrupted: the dispatcher is stopping', durationMs: 0 };
+    const result = await this.sender.send(target, headers, body);
     return { ...result, requestHeaders: { ...headers, 'user-agent': WEBHOOK_USER_AGENT } };
   }
 }

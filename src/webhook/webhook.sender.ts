@@ -1,7 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import http from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'node:worker_threads';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import type { CheckedTarget } from './webhook-target.policy.js';
 
@@ -22,136 +20,241 @@ export interface SendResult {
   durationMs: number;
 }
 
+interface SendRequest {
+  id: number;
+  url: string;
+  /** The checked address to connect to; null for an allowed host. */
+  address: string | null;
+  family: 4 | 6 | null;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The HTTP exchanges, on a thread of their own (plain JavaScript: it runs from source in
+ * tests too). Connections are kept alive in one pool per target and checked address; a
+ * pool's lookup answers only with that address, so a reused connection goes where this
+ * attempt's check said it may, and a target that now resolves elsewhere gets another pool.
+ */
+const SENDER_THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const https = require('node:https');
+const { maxBodyBytes, maxPools, idleConnectionMs, maxSockets, timeoutMs } = workerData;
+const pools = new Map();
+const active = new Set();
+let answers = [];
+
+function answer(result) {
+  if (answers.push(result) === 1) setImmediate(() => { const batch = answers; answers = []; parentPort.postMessage(batch); });
+}
+
+function pinnedLookup(address, family) {
+  return (_hostname, options, callback) => {
+    if (options && options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+function poolFor(url, address, family) {
+  const key = url.protocol + '//' + url.host + ' ' + (address || '');
+  let pool = pools.get(key);
+  if (pool) {
+    pools.delete(key);
+    pools.set(key, pool);
+    return pool;
+  }
+  const options = { keepAlive: true, timeout: idleConnectionMs, maxSockets, scheduling: 'lifo' };
+  if (address) options.lookup = pinnedLookup(address, family);
+  pool = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  pools.set(key, pool);
+  if (pools.size > maxPools) {
+    // The oldest idle pool; one with requests in flight is kept (there are at most maxSockets of those).
+    for (const [oldKey, old] of pools) {
+      if (Object.keys(old.sockets).length > 0 || Object.keys(old.requests).length > 0) continue;
+      old.destroy();
+      pools.delete(oldKey);
+      break;
+    }
+  }
+  return pool;
+}
+
+function describe(error) {
+  const text = error.code ? error.code + ': ' + (error.message || '') : (error.message || String(error));
+  return text.slice(0, 500);
+}
+
+function send({ id, url: rawUrl, address, family, headers, body }) {
+  const started = performance.now();
+  const url = new URL(rawUrl);
+  const secure = url.protocol === 'https:';
+  const pool = poolFor(url, address, family);
+  let request;
+  let settled = false;
+  // Set once the status line arrived: from then on the status decides, and a stalled body only ends the reading.
+  let answered;
+  const finish = (result) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    active.delete(stop);
+    answer({ id, ...result, durationMs: Math.round(performance.now() - started) });
+  };
+  const fail = (error) => finish({ statusCode: null, retryAfter: null, responseBody: null, error });
+  function stop(error) {
+    if (answered) answered();
+    else fail(error);
+    if (request) request.destroy();
+  }
+  const timer = setTimeout(() => stop('timeout: no complete answer in time'), timeoutMs);
+  active.add(stop);
+
+  const post = (mayRetryStale) => {
+    const current = (secure ? https : http).request(url, { method: 'POST', agent: pool, headers });
+    request = current;
+    current.on('response', (response) => {
+      const chunks = [];
+      let size = 0;
+      const retryAfter = response.headers['retry-after'];
+      answered = () => finish({
+        statusCode: response.statusCode ?? null,
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+        responseBody: Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8'),
+        error: null,
+      });
+      response.on('data', (chunk) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= maxBodyBytes) {
+          answered();
+          response.destroy();
+        }
+      });
+      // A complete answer leaves the connection to the pool; one that breaks off ends the reading.
+      response.on('end', () => answered());
+      response.on('close', () => answered());
+      response.on('error', () => answered());
+    });
+    current.on('error', (error) => {
+      if (answered) return;
+      // A kept-alive connection the receiver closed meanwhile: the request never reached it.
+      if (mayRetryStale && current.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return post(false);
+      fail(describe(error));
+    });
+    current.end(body);
+  };
+  post(true);
+}
+
+parentPort.on('message', (message) => {
+  if (message === 'interrupt') {
+    for (const stop of [...active]) stop('interrupted: the dispatcher is stopping');
+    return;
+  }
+  if (message === 'close') {
+    for (const pool of pools.values()) pool.destroy();
+    parentPort.close();
+    return;
+  }
+  for (const request of message) send(request);
+});
+`;
+
 /**
  * One HTTP POST to a receiver: no redirects, no proxy, a hard timeout over the whole
- * exchange, and a connection pinned to the address the SSRF check approved.
- *
- * Connections are kept alive in one pool per target and checked address: a pool's lookup
- * answers only with that address, so a reused connection goes where this attempt's check
- * said it may, and a target that now resolves elsewhere gets a pool of its own.
+ * exchange, and a connection pinned to the address the SSRF check approved. The exchange
+ * runs on the sender thread, off the event loop that answers refreshes; requests and
+ * answers cross in batches, one message per turn of either loop.
  */
 @Injectable()
-export class WebhookSender implements OnModuleDestroy {
-  private readonly pools = new Map<string, http.Agent>();
+export class WebhookSender implements OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookSender.name);
+  private thread: Worker | undefined;
+  private readonly waiting = new Map<number, (result: SendResult) => void>();
+  private queued: SendRequest[] = [];
+  private lastId = 0;
 
   constructor(@Inject(webhookConfig.KEY) private readonly config: WebhookConfig) {}
 
-  onModuleDestroy(): void {
-    for (const pool of this.pools.values()) pool.destroy();
-    this.pools.clear();
-  }
-
-  send(target: CheckedTarget, headers: Record<string, string>, body: string, abort: AbortSignal): Promise<SendResult> {
-    const started = performance.now();
-    const secure = target.url.protocol === 'https:';
-    const pool = this.poolFor(target, secure);
-    const requestHeaders = { ...headers, 'user-agent': WEBHOOK_USER_AGENT, 'content-length': String(Buffer.byteLength(body)) };
+  send(target: CheckedTarget, headers: Record<string, string>, body: string): Promise<SendResult> {
+    const id = ++this.lastId;
+    const request: SendRequest = {
+      id,
+      url: target.url.href,
+      address: target.address?.address ?? null,
+      family: target.address?.family ?? null,
+      headers: { ...headers, 'user-agent': WEBHOOK_USER_AGENT, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    };
     return new Promise<SendResult>((resolve) => {
-      let request: http.ClientRequest | undefined;
-      /** Set once the status line arrived: from then on the status decides, and a stalled body only ends the reading. */
-      let answered: (() => void) | undefined;
-      const finish = (result: Omit<SendResult, 'durationMs'>) => {
-        clearTimeout(timer);
-        abort.removeEventListener('abort', onAbort);
-        resolve({ ...result, durationMs: Math.round(performance.now() - started) });
-      };
-      const fail = (error: string) => finish({ statusCode: null, retryAfter: null, responseBody: null, error });
-      const stop = (error: string) => {
-        if (answered) answered();
-        else fail(error);
-        request?.destroy();
-      };
-      const onAbort = () => stop('interrupted: the dispatcher is stopping');
-      const timer = setTimeout(() => stop('timeout: no complete answer in time'), this.config.timeoutMs);
-      if (abort.aborted) return onAbort();
-      abort.addEventListener('abort', onAbort, { once: true });
-
-      const post = (mayRetryStale: boolean) => {
-        const options = { method: 'POST', agent: pool, headers: requestHeaders };
-        const current = secure ? https.request(target.url, options) : http.request(target.url, options);
-        request = current;
-        current.on('response', (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          let done = false;
-          const retryAfter = response.headers['retry-after'];
-          answered = () => {
-            if (done) return;
-            done = true;
-            finish({
-              statusCode: response.statusCode ?? null,
-              retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-              responseBody: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BODY_BYTES).toString('utf8'),
-              error: null,
-            });
-          };
-          response.on('data', (chunk: Buffer) => {
-            chunks.push(chunk);
-            size += chunk.length;
-            if (size >= MAX_RESPONSE_BODY_BYTES) {
-              answered!();
-              response.destroy();
-            }
-          });
-          // A complete answer leaves the connection to the pool; one that breaks off ends the reading.
-          response.on('end', () => answered!());
-          response.on('close', () => answered!());
-          response.on('error', () => answered!());
-        });
-        current.on('error', (error: NodeJS.ErrnoException) => {
-          if (answered) return;
-          // A kept-alive connection the receiver closed meanwhile: the request never reached it.
-          if (mayRetryStale && current.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return post(false);
-          fail(describe(error));
-        });
-        current.end(body);
-      };
-      post(true);
+      this.waiting.set(id, resolve);
+      // Referenced only while answers are awaited, so an idle sender never keeps the process alive.
+      if (this.waiting.size === 1) this.senderThread().ref();
+      if (this.queued.push(request) === 1) setImmediate(() => this.postQueued());
     });
   }
 
-  private poolFor(target: CheckedTarget, secure: boolean): http.Agent {
-    const key = `${target.url.protocol}//${target.url.host} ${target.address?.address ?? ''}`;
-    let pool = this.pools.get(key);
-    if (pool) {
-      // Most recently used last, so the oldest idle pool is the first one closed.
-      this.pools.delete(key);
-      this.pools.set(key, pool);
-      return pool;
-    }
-    const options: http.AgentOptions = {
-      keepAlive: true,
-      timeout: IDLE_CONNECTION_MS,
-      maxSockets: this.config.concurrency,
-      scheduling: 'lifo',
-      ...(target.address ? { lookup: pinnedLookup(target.address) } : {}),
+  /** Ends every exchange in flight now; each answers "interrupted" (the dispatcher is stopping). */
+  interruptAll(): void {
+    if (!this.thread) return;
+    // Requests not yet posted go first, so that the interruption reaches them too.
+    if (this.queued.length > 0) this.postQueued();
+    this.thread.postMessage('interrupt');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const thread = this.thread;
+    this.thread = undefined;
+    if (!thread) return;
+    const exited = new Promise((resolve) => thread.once('exit', resolve));
+    thread.ref();
+    thread.postMessage('close');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+    await thread.terminate();
+  }
+
+  private postQueued(): void {
+    if (this.queued.length === 0) return;
+    const requests = this.queued;
+    this.queued = [];
+    this.senderThread().postMessage(requests);
+  }
+
+  private senderThread(): Worker {
+    if (this.thread) return this.thread;
+    const thread = new Worker(SENDER_THREAD_SOURCE, {
+      eval: true,
+      workerData: {
+        maxBodyBytes: MAX_RESPONSE_BODY_BYTES,
+        maxPools: MAX_POOLS,
+        idleConnectionMs: IDLE_CONNECTION_MS,
+        maxSockets: this.config.concurrency,
+        timeoutMs: this.config.timeoutMs,
+      },
+    });
+    thread.unref();
+    thread.on('message', (answers: Array<SendResult & { id: number }>) => {
+      for (const { id, ...result } of answers) {
+        this.waiting.get(id)?.(result);
+        this.waiting.delete(id);
+      }
+      if (this.waiting.size === 0) thread.unref();
+    });
+    const lost = (why: string) => {
+      if (this.thread !== thread) return;
+      this.thread = undefined;
+      for (const resolve of this.waiting.values()) resolve({ statusCode: null, retryAfter: null, responseBody: null, error: `sender thread stopped: ${why}`, durationMs: 0 });
+      this.waiting.clear();
     };
-    pool = secure ? new https.Agent(options) : new http.Agent(options);
-    this.pools.set(key, pool);
-    if (this.pools.size > MAX_POOLS) this.closeOldestIdlePool();
-    return pool;
+    thread.on('error', (error) => {
+      this.logger.error(`Webhook sender thread failed: ${error.message}`);
+      lost(error.message);
+    });
+    thread.on('exit', (code) => lost(`exit code ${code}`));
+    this.thread = thread;
+    return thread;
   }
-
-  /** A pool with requests in flight is kept: there are at most `concurrency` of those. */
-  private closeOldestIdlePool(): void {
-    for (const [key, pool] of this.pools) {
-      if (Object.keys(pool.sockets).length > 0 || Object.keys(pool.requests).length > 0) continue;
-      pool.destroy();
-      this.pools.delete(key);
-      return;
-    }
-  }
-}
-
-/** A `lookup` that answers with the pre-checked address: no second DNS query at connect time. */
-function pinnedLookup(pinned: { address: string; family: 4 | 6 }): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
-  }) as LookupFunction;
-}
-
-function describe(error: NodeJS.ErrnoException): string {
-  const text = error.code ? `${error.code}: ${error.message ?? ''}` : (error.message ?? String(error));
-  return text.slice(0, 500);
 }
