@@ -206,13 +206,15 @@ export class WebhookDeliveryRepository {
    * A pending delivery, due at `now`, in the caller's transaction. Returns false when the
    * subscription already has a delivery of this event: ON CONFLICT on the unique
    * (subscription, event) key makes fan-out idempotent, and the row count says which.
+   * With `leaseUntil`, the delivery is created claimed, as claimDue would leave it (its
+   * first attempt counted, the lease held): its creator sends it without claiming it.
    */
-  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID()): Promise<boolean> {
+  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID(), leaseUntil: number | null = null): Promise<boolean> {
     const inserted = await tx.execute(
-      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, lease_until, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
        ON CONFLICT (subscription_id, event_id) DO NOTHING`,
-      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
+      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, leaseUntil === null ? 0 : 1, now, leaseUntil, now],
     );
     return inserted === 1;
   }

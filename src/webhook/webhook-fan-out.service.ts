@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Database, type Transaction } from '../database/database.js';
 import { OutboxConsumers } from '../outbox/outbox.consumers.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
+import { WebhookDeliveryRepository, type DueDelivery } from './webhook-delivery.repository.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
@@ -21,6 +22,8 @@ const ROUND_INTERVAL_MS = 10;
  * unprocessed in the outbox, where the sweeper finds them, so memory stays bounded.
  */
 const MAX_QUEUED = 20_000;
+
+type Reservation = ReturnType<WebhookDispatcher['reserve']>;
 
 /**
  * Turns committed outbox events into one delivery per matching subscription, and marks
@@ -56,7 +59,11 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
     while (this.rounds) await this.rounds;
   }
 
-  /** Queues an announced event for the next round; the dispatcher is woken when a round creates deliveries. */
+  /**
+   * Queues an announced event for the next round. A round creates the deliveries it can
+   * send at once already leased and hands them to the dispatcher (no claim needed); the
+   * others wait to be claimed.
+   */
   fanOutSoon(event: OutboxMessage): void {
     if (!SUBSCRIBABLE_EVENTS.includes(event.type) || this.queued.length >= MAX_QUEUED) return;
     this.queued.push(event);
@@ -68,7 +75,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
     let created = 0;
     for (;;) {
       const events = await this.outbox.unprocessed(SUBSCRIBABLE_EVENTS, olderThan, SWEEP_BATCH);
-      if (events.length > 0) created += await this.db.transaction((tx) => this.fanOutIn(tx, events));
+      if (events.length > 0) created += (await this.db.transaction((tx) => this.fanOutIn(tx, events))).created;
       if (events.length < SWEEP_BATCH) return created;
     }
   }
@@ -86,24 +93,34 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
       const wait = this.lastRoundAt + ROUND_INTERVAL_MS - performance.now();
       if (wait > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, wait));
       this.lastRoundAt = performance.now();
-      let taken = false;
+      let reservation: Reservation | undefined;
       try {
         // Taken once the transaction has begun, so events queued while it waited for its turn go in too.
-        const created = await this.db.transaction((tx) => {
-          taken = true;
-          return this.fanOutIn(tx, this.queued.splice(0, ROUND_SIZE));
+        const { created, leased } = await this.db.transaction((tx) => {
+          const events = this.queued.splice(0, ROUND_SIZE);
+          reservation = this.dispatcher.reserve(events.length);
+          return this.fanOutIn(tx, events, reservation);
         });
-        if (created > 0) this.dispatcher.kick();
+        this.dispatcher.adopt(leased, reservation!);
+        reservation = undefined;
+        // Deliveries beyond the dispatcher's free slots wait to be claimed.
+        if (created > leased.length) this.dispatcher.kick();
       } catch (error) {
-        if (!taken) this.queued.splice(0, ROUND_SIZE);
+        if (reservation) this.dispatcher.adopt([], reservation);
+        else this.queued.splice(0, ROUND_SIZE);
         this.logger.warn(`Webhook fan-out of announced events failed (the sweeper retries them): ${(error as Error).message}`);
       }
     }
   }
 
-  private async fanOutIn(tx: Transaction, events: readonly OutboxMessage[]): Promise<number> {
+  /**
+   * Takes the events over and creates their deliveries. Under a reservation, the first
+   * `slots` deliveries are created leased, to be sent at once by the dispatcher.
+   */
+  private async fanOutIn(tx: Transaction, events: readonly OutboxMessage[], reservation?: Reservation): Promise<{ created: number; leased: DueDelivery[] }> {
     const now = Date.now();
     let created = 0;
+    const leased: DueDelivery[] = [];
     for (const event of events) {
       if (!SUBSCRIBABLE_EVENTS.includes(event.type)) continue;
       if (!(await this.outbox.takeOver(tx, event.id, now))) continue;
@@ -115,9 +132,13 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
         if (!subscription.events.includes(event.type)) continue;
         payload ??= JSON.stringify(webhookData(event.data));
         const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
-        if (await this.deliveries.insertPending(tx, delivery, now)) created++;
+        const id = randomUUID();
+        const lease = reservation && leased.length < reservation.slots ? reservation.leaseUntil : null;
+        if (!(await this.deliveries.insertPending(tx, delivery, now, id, lease))) continue;
+        created++;
+        if (lease !== null) leased.push({ ...delivery, id, url: subscription.url, secrets: subscription.secrets, attempts: 0 });
       }
     }
-    return created;
+    return { created, leased };
   }
 }

@@ -50,6 +50,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private wakeAgain = false;
   private kicked = false;
   private slotAwaited = false;
+  private reserved = 0;
   private readonly finished: Omit<FinishedAttempt, 'recorded'>[] = [];
   private recording: Promise<void> | undefined;
   private lastRecordingAt = -Infinity;
@@ -113,23 +114,52 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       });
   }
 
+  /**
+   * Sending slots for deliveries the caller is about to create already leased (the
+   * fan-out), at most `wanted`, with the lease to give them. The caller hands them over
+   * with adopt() once they have committed, or gives the slots back with adopt([]).
+   */
+  reserve(wanted: number): { slots: number; leaseUntil: number } {
+    const free = this.stopping.signal.aborted ? 0 : this.freeSlots();
+    const slots = Math.max(0, Math.min(wanted, free));
+    this.reserved += slots;
+    return { slots, leaseUntil: this.clock.now() + this.config.timeoutMs + LEASE_MARGIN_MS };
+  }
+
+  /** Sends deliveries created leased under a reservation, and frees the reservation. */
+  adopt(deliveries: readonly DueDelivery[], reservation: { slots: number; leaseUntil: number }): void {
+    this.reserved -= reservation.slots;
+    for (const delivery of deliveries) {
+      // Stopping meanwhile: hand the lease back without counting the attempt, as an interrupted one would.
+      if (this.stopping.signal.aborted) void this.store.release(delivery.id, reservation.leaseUntil).catch(() => undefined);
+      else this.start(delivery, reservation.leaseUntil);
+    }
+  }
+
+  private freeSlots(): number {
+    return Math.min(this.config.concurrency - this.inFlight.size - this.reserved, MAX_UNRECORDED - this.finished.length);
+  }
+
   private async claimDue(): Promise<void> {
-    const free = Math.min(this.config.concurrency - this.inFlight.size, MAX_UNRECORDED - this.finished.length);
+    const free = this.freeSlots();
     if (free <= 0 || this.stopping.signal.aborted) return;
     const claimedAt = this.clock.now();
     const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
     const claimed = await this.store.claimDue(claimedAt, free, leaseUntil);
     // A full round may have left due deliveries behind: look again as soon as a slot frees.
     this.slotAwaited = claimed.length === free;
-    for (const delivery of claimed) {
-      const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
-        .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
-        .finally(() => {
-          this.inFlight.delete(delivery.id);
-          if (this.slotAwaited) this.kick();
-        });
-      this.inFlight.set(delivery.id, attempt);
-    }
+    for (const delivery of claimed) this.start(delivery, leaseUntil);
+  }
+
+  /** `delivery.attempts` counts the attempts before this one. */
+  private start(delivery: DueDelivery, leaseUntil: number): void {
+    const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
+      .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        if (this.slotAwaited) this.kick();
+      });
+    this.inFlight.set(delivery.id, attempt);
   }
 
   private async attempt(delivery: DueDelivery, leaseUntil: number): Promise<void> {
