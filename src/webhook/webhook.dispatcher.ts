@@ -141,8 +141,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async claimDue(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     const free = this.freeSlots();
-    if (free <= 0 || this.stopping.signal.aborted) return;
+    if (free <= 0) {
+      // Woken with every slot taken: the deliveries that woke it are claimed when one frees.
+      this.slotAwaited = true;
+      return;
+    }
     const claimedAt = this.clock.now();
     const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
     const claimed = await this.store.claimDue(claimedAt, free, leaseUntil);
