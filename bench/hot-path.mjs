@@ -5,7 +5,11 @@
 // that bounds throughput once signing is off the main thread) as the best and median of
 // several rounds, which keeps the figure usable on a machine busy with other work.
 //
-//   node bench/hot-path.mjs [--app DIR] [--alg RS256] [--rounds 7] [--refreshes 400] [--concurrency 1]
+//   node bench/hot-path.mjs [--app DIR] [--alg RS256] [--rounds 7] [--refreshes 400] [--concurrency 1] [--webhook]
+//
+// With --webhook, one subscription receives every token.refreshed on a receiver in a worker
+// thread (so its CPU is not the event loop's), and each round lasts until every event of
+// the round has arrived: the figure then includes fan-out, dispatch and recording.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '7' },
     refreshes: { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '1' },
+    webhook: { type: 'boolean', default: false },
   },
 });
 const appDir = resolve(values.app);
@@ -37,6 +42,7 @@ Object.assign(process.env, {
   LOG_LEVEL: 'warn',
   JWT_ALG: values.alg,
   ISSUER: 'http://127.0.0.1:3030',
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
 });
 
 function mainThreadCpuMs() {
@@ -70,6 +76,41 @@ async function call(method, url, { json, form, headers = {} } = {}) {
 const client = (await call('POST', '/api/admin/clients', { headers: admin, json: { name: 'hot', audience: 'lemonApp', public: false } })).body;
 const user = { loginId: 'hot@example.com', password: 'hot path password' };
 await call('POST', '/api/admin/users', { headers: admin, json: user });
+const receiver = values.webhook ? await startReceiverThread() : undefined;
+if (receiver) {
+  const created = await call('POST', '/api/webhooks', { headers: admin, json: { url: receiver.url, events: ['token.refreshed'] } });
+  if (created.status !== 201) throw new Error(`subscription refused: ${JSON.stringify(created.body)}`);
+}
+let refreshed = 0;
+
+/** A keep-alive HTTP receiver in a worker thread; `received()` reads its count from shared memory. */
+async function startReceiverThread() {
+  const { Worker } = await import('node:worker_threads');
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const { createServer } = require('node:http');
+     const { workerData, parentPort } = require('node:worker_threads');
+     const server = createServer((request, response) => {
+       request.resume();
+       request.on('end', () => { Atomics.add(workerData, 0, 1); response.writeHead(204).end(); });
+     });
+     server.keepAliveTimeout = 30000;
+     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
+    { eval: true, workerData: counter },
+  );
+  const port = await new Promise((resolve) => worker.once('message', resolve));
+  worker.unref();
+  return { url: `http://127.0.0.1:${port}/hook`, received: () => Atomics.load(counter, 0), stop: () => worker.terminate() };
+}
+
+async function allDelivered() {
+  const deadline = performance.now() + 60_000;
+  while (receiver.received() < refreshed) {
+    if (performance.now() > deadline) throw new Error(`only ${receiver.received()} of ${refreshed} events delivered`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const chains = [];
 for (let i = 0; i < concurrency; i++) {
   const login = await call('POST', '/api/auth/login', { json: { ...user, clientId: client.clientId, clientSecret: client.clientSecret } });
@@ -83,6 +124,7 @@ async function refresh(index) {
   });
   if (response.status !== 200) throw new Error(`refresh failed: ${response.status} ${JSON.stringify(response.body)}`);
   chains[index] = response.body.refresh_token;
+  refreshed++;
 }
 
 async function round() {
@@ -92,6 +134,7 @@ async function round() {
   await Promise.all(chains.map(async (_, index) => {
     for (let i = 0; i < each; i++) await refresh(index);
   }));
+  if (receiver) await allDelivered();
   const count = each * concurrency;
   return { mainUs: ((mainThreadCpuMs() - cpu0) * 1000) / count, wallUs: ((performance.now() - t0) * 1000) / count };
 }
@@ -108,6 +151,7 @@ process.stdout.write(
     app: appDir,
     alg: values.alg,
     concurrency,
+    webhook: values.webhook,
     refreshes_per_round: perRound,
     rounds,
     main_thread_us_per_refresh_best: Math.round(main[0]),
@@ -117,4 +161,5 @@ process.stdout.write(
   })}\n`,
 );
 await app.close();
+await receiver?.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -27,7 +27,7 @@ export function readWebhookConfig(env: Record<string, string | undefined>) {
     /** How often committed events that missed their announcement are fanned out. */
     sweepMs: read.int('WEBHOOK_SWEEP_MS', 30_000, { min: 100, max: 3_600_000 }),
     /** Attempts in flight at once in one process. */
-    concurrency: read.int('WEBHOOK_CONCURRENCY', 16, { min: 1, max: 256 }),
+    concurrency: read.int('WEBHOOK_CONCURRENCY', 64, { min: 1, max: 256 }),
   };
 }
 

@@ -14,11 +14,20 @@ export class OutboxRelay {
 
   constructor(private readonly emitter: EventEmitter2) {}
 
+  private announced: OutboxMessage[] = [];
+
   announce(message: OutboxMessage): void {
-    setImmediate(() => {
+    // One deferred turn for every event committed in this one, not a timer each.
+    if (this.announced.push(message) === 1) setImmediate(() => this.emitAnnounced());
+  }
+
+  private emitAnnounced(): void {
+    const messages = this.announced;
+    this.announced = [];
+    for (const message of messages) {
       this.emitter.emitAsync(message.type, message).catch((error: unknown) => {
         this.logger.error(`A listener of ${message.type} failed: ${(error as Error).message}`);
       });
-    });
+    }
   }
 }

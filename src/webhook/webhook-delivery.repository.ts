@@ -7,11 +7,19 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
-/** A delivery as the dispatcher needs it. */
+/** A subscription's signing secrets as stored (sealed). */
+export interface SealedSigningSecrets {
+  secretSealed: string;
+  previousSecretSealed: string | null;
+  previousSecretExpiresAt: number | null;
+}
+
+/** A delivery as the dispatcher needs it, with its subscription's URL and secrets read in the same statement. */
 export interface DueDelivery {
   id: string;
   subscriptionId: string;
   url: string;
+  secrets: SealedSigningSecrets;
   eventId: string;
   eventType: string;
   payload: string;
@@ -72,7 +80,8 @@ export class WebhookDeliveryRepository {
    * racing for a delivery exactly one takes it: on PostgreSQL one statement locks the
    * candidates with FOR UPDATE SKIP LOCKED, so processes split the work instead of
    * colliding; on SQLite (one writer at a time) each candidate is taken by a conditional
-   * UPDATE that repeats what made it due.
+   * UPDATE that repeats what made it due, all in one transaction. The candidates are read
+   * first, outside it, so an idle poll writes nothing.
    */
   async claimDue(now: number, limit: number, leaseUntil: number): Promise<DueDelivery[]> {
     if (limit <= 0) return [];
@@ -89,29 +98,31 @@ export class WebhookDeliveryRepository {
            UPDATE webhook_deliveries w SET lease_until = ?, attempts = w.attempts + 1
              FROM due, webhook_subscriptions s
             WHERE w.id = due.id AND s.id = w.subscription_id
-        RETURNING w.id, w.subscription_id, s.url, w.event_id, w.event_type, w.payload, w.occurred_at, w.attempts - 1 AS attempts`,
+        RETURNING w.id, w.subscription_id, s.url, s.secret_sealed, s.previous_secret_sealed, s.previous_secret_expires_at, w.event_id, w.event_type, w.payload, w.occurred_at, w.attempts - 1 AS attempts`,
           [now, now, true, limit, leaseUntil],
         ),
       );
       return rows.map((row) => this.toDue(row));
     }
-    const claimed: DueDelivery[] = [];
-    for (const candidate of await this.findDue(now, limit)) {
-      const changed = await this.db.transaction((tx) =>
-        tx.execute(
+    const candidates = await this.findDue(now, limit);
+    if (candidates.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const claimed: DueDelivery[] = [];
+      for (const candidate of candidates) {
+        const changed = await tx.execute(
           `UPDATE webhook_deliveries SET lease_until = ?, attempts = attempts + 1
             WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`,
           [leaseUntil, candidate.id, now, now],
-        ),
-      );
-      if (changed === 1) claimed.push(candidate);
-    }
-    return claimed;
+        );
+        if (changed === 1) claimed.push(candidate);
+      }
+      return claimed;
+    });
   }
 
   private async findDue(now: number, limit: number): Promise<DueDelivery[]> {
     const rows = await this.db.query(
-      `SELECT d.id, d.subscription_id, s.url, d.event_id, d.event_type, d.payload, d.occurred_at, d.attempts
+      `SELECT d.id, d.subscription_id, s.url, s.secret_sealed, s.previous_secret_sealed, s.previous_secret_expires_at, d.event_id, d.event_type, d.payload, d.occurred_at, d.attempts
          FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
           AND (s.enabled = ? OR d.event_type = 'webhook.test')
@@ -127,6 +138,11 @@ export class WebhookDeliveryRepository {
       id: String(row.id),
       subscriptionId: String(row.subscription_id),
       url: String(row.url),
+      secrets: {
+        secretSealed: String(row.secret_sealed),
+        previousSecretSealed: row.previous_secret_sealed === null ? null : String(row.previous_secret_sealed),
+        previousSecretExpiresAt: this.db.num(row.previous_secret_expires_at, true),
+      },
       eventId: String(row.event_id),
       eventType: String(row.event_type),
       payload: String(row.payload),
@@ -135,31 +151,42 @@ export class WebhookDeliveryRepository {
     };
   }
 
-  /** Records an attempt and, if we still hold the lease (a conditional update), the delivery's next state. */
+  /**
+   * Records an attempt and, if we still hold the lease (a conditional update), the
+   * delivery's next state. Hand-written: the dispatcher records a round of attempts in one
+   * transaction, two statements each.
+   */
   async complete(tx: Transaction, id: string, leaseUntil: number, attempt: AttemptRecord, status: DeliveryStatus): Promise<void> {
-    await tx.manager.getRepository(WebhookAttemptEntity).insert({
-      id: randomUUID(),
-      deliveryId: id,
-      attempt: attempt.attempt,
-      attemptedAt: attempt.attemptedAt,
-      statusCode: attempt.statusCode,
-      durationMs: attempt.durationMs,
-      error: attempt.error,
-      responseBody: attempt.responseBody,
-      requestHeaders: attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
-      nextRetryAt: attempt.nextRetryAt,
-    });
-    await tx.manager.getRepository(WebhookDeliveryEntity).update(
-      { id, leaseUntil },
-      {
+    await tx.execute(
+      `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        randomUUID(),
+        id,
+        attempt.attempt,
+        attempt.attemptedAt,
+        attempt.statusCode,
+        attempt.durationMs,
+        attempt.error,
+        attempt.responseBody,
+        attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
+        attempt.nextRetryAt,
+      ],
+    );
+    await tx.execute(
+      `UPDATE webhook_deliveries
+          SET status = ?, next_attempt_at = ?, lease_until = NULL, last_status_code = ?, last_error = ?, last_duration_ms = ?, completed_at = ?
+        WHERE id = ? AND lease_until = ?`,
+      [
         status,
-        nextAttemptAt: attempt.nextRetryAt,
-        leaseUntil: null,
-        lastStatusCode: attempt.statusCode,
-        lastError: attempt.error,
-        lastDurationMs: attempt.durationMs,
-        completedAt: status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
-      },
+        attempt.nextRetryAt,
+        attempt.statusCode,
+        attempt.error,
+        attempt.durationMs,
+        status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
+        id,
+        leaseUntil,
+      ],
     );
   }
 
@@ -179,13 +206,15 @@ export class WebhookDeliveryRepository {
    * A pending delivery, due at `now`, in the caller's transaction. Returns false when the
    * subscription already has a delivery of this event: ON CONFLICT on the unique
    * (subscription, event) key makes fan-out idempotent, and the row count says which.
+   * With `leaseUntil`, the delivery is created claimed, as claimDue would leave it (its
+   * first attempt counted, the lease held): its creator sends it without claiming it.
    */
-  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID()): Promise<boolean> {
+  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID(), leaseUntil: number | null = null): Promise<boolean> {
     const inserted = await tx.execute(
-      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, lease_until, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
        ON CONFLICT (subscription_id, event_id) DO NOTHING`,
-      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, now, now],
+      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, leaseUntil === null ? 0 : 1, now, leaseUntil, now],
     );
     return inserted === 1;
   }

@@ -1,55 +1,73 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Database } from '../database/database.js';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Database, type Transaction } from '../database/database.js';
 import { OutboxConsumers } from '../outbox/outbox.consumers.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
+import { WebhookDeliveryRepository, type DueDelivery } from './webhook-delivery.repository.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
+import { WebhookDispatcher } from './webhook.dispatcher.js';
 
 const SWEEP_BATCH = 200;
+/** Events fanned out by one round (one transaction). */
+const ROUND_SIZE = 500;
+/**
+ * Rounds start at most this often: under load a round then carries every event of the
+ * interval, so a commit's cost is shared by many, for a few milliseconds of latency.
+ */
+const ROUND_INTERVAL_MS = 10;
+/**
+ * Announced events waiting for a round. Beyond this they are not queued: they stay
+ * unprocessed in the outbox, where the sweeper finds them, so memory stays bounded.
+ */
+const MAX_QUEUED = 20_000;
+
+type Reservation = ReturnType<WebhookDispatcher['reserve']>;
 
 /**
- * Turns a committed outbox event into one delivery per matching subscription, and marks
- * the event processed, in one transaction. Marking first, conditionally, makes it
+ * Turns committed outbox events into one delivery per matching subscription, and marks
+ * each event processed, in the same transaction. Marking first, conditionally, makes it
  * idempotent: of the listener and the sweeper (in any process) only one fans an event out.
+ *
+ * Announced events are fanned out in rounds, at most one per ROUND_INTERVAL_MS: one
+ * transaction takes every event queued since the previous round.
  */
 @Injectable()
-export class WebhookFanOut implements OnModuleInit {
+export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookFanOut.name);
+  private readonly queued: OutboxMessage[] = [];
+  private rounds: Promise<void> | undefined;
+  private stopping = false;
+  private lastRoundAt = -Infinity;
+
   constructor(
     private readonly db: Database,
     private readonly outbox: OutboxReader,
     private readonly consumers: OutboxConsumers,
     private readonly subscriptions: WebhookSubscriptionRepository,
     private readonly deliveries: WebhookDeliveryRepository,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
   onModuleInit(): void {
     this.consumers.register('webhooks');
   }
 
-  /** Returns how many deliveries were created. */
-  async fanOut(event: OutboxMessage): Promise<number> {
-    if (!SUBSCRIBABLE_EVENTS.includes(event.type)) return 0;
-    const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
-    return this.db.transaction(async (tx) => {
-      const now = Date.now();
-      // Issued together (one round trip on PostgreSQL): the read changes nothing when the takeover fails.
-      // Only subscriptions that existed when the event was committed receive it.
-      const [taken, subscriptions] = await Promise.all([
-        this.outbox.takeOver(tx, event.id, now),
-        this.subscriptions.receiving(tx, typeof clientId === 'string' ? clientId : null, event.occurredAt),
-      ]);
-      if (!taken) return 0;
-      const payload = JSON.stringify(webhookData(event.data));
-      let created = 0;
-      for (const subscription of subscriptions) {
-        if (!subscription.events.includes(event.type)) continue;
-        const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
-        if (await this.deliveries.insertPending(tx, delivery, now)) created++;
-      }
-      return created;
-    });
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    while (this.rounds) await this.rounds;
+  }
+
+  /**
+   * Queues an announced event for the next round. A round creates the deliveries it can
+   * send at once already leased and hands them to the dispatcher (no claim needed); the
+   * others wait to be claimed.
+   */
+  fanOutSoon(event: OutboxMessage): void {
+    if (!SUBSCRIBABLE_EVENTS.includes(event.type) || this.queued.length >= MAX_QUEUED) return;
+    this.queued.push(event);
+    if (!this.rounds) this.startRounds();
   }
 
   /** Fans out committed events that were never announced (a crash between commit and announcement). */
@@ -57,8 +75,74 @@ export class WebhookFanOut implements OnModuleInit {
     let created = 0;
     for (;;) {
       const events = await this.outbox.unprocessed(SUBSCRIBABLE_EVENTS, olderThan, SWEEP_BATCH);
-      for (const event of events) created += await this.fanOut(event);
+      if (events.length > 0) created += (await this.db.transaction((tx) => this.fanOutIn(tx, events))).created;
       if (events.length < SWEEP_BATCH) return created;
     }
+  }
+
+
+  private startRounds(): void {
+    this.rounds = this.runRounds().finally(() => {
+      this.rounds = undefined;
+      if (this.queued.length > 0) this.startRounds();
+    });
+  }
+
+  private async runRounds(): Promise<void> {
+    while (this.queued.length > 0) {
+      const wait = this.lastRoundAt + ROUND_INTERVAL_MS - performance.now();
+      if (wait > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRoundAt = performance.now();
+      let reservation: Reservation | undefined;
+      try {
+        // Taken once the transaction has begun, so events queued while it waited for its turn go in too.
+        const { created, leased } = await this.db.transaction((tx) => {
+          const events = this.queued.splice(0, ROUND_SIZE);
+          reservation = this.dispatcher.reserve(events.length);
+          return this.fanOutIn(tx, events, reservation);
+        });
+        this.dispatcher.adopt(leased, reservation!);
+        reservation = undefined;
+        // Deliveries beyond the dispatcher's free slots wait to be claimed.
+        if (created > leased.length) this.dispatcher.kick();
+      } catch (error) {
+        if (reservation) this.dispatcher.adopt([], reservation);
+        else this.queued.splice(0, ROUND_SIZE);
+        this.logger.warn(`Webhook fan-out of announced events failed (the sweeper retries them): ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * Takes the events over and creates their deliveries. Under a reservation, the first
+   * `slots` deliveries are created leased, to be sent at once by the dispatcher.
+   */
+  private async fanOutIn(tx: Transaction, events: readonly OutboxMessage[], reservation?: Reservation): Promise<{ created: number; leased: DueDelivery[] }> {
+    const now = Date.now();
+    let created = 0;
+    const leased: DueDelivery[] = [];
+    for (const event of events) {
+      if (!SUBSCRIBABLE_EVENTS.includes(event.type)) continue;
+      const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
+      // Issued together (one round trip on PostgreSQL): the read changes nothing when the takeover fails.
+      // Only subscriptions that existed when the event was committed receive it.
+      const [taken, subscriptions] = await Promise.all([
+        this.outbox.takeOver(tx, event.id, now),
+        this.subscriptions.receiving(tx, typeof clientId === 'string' ? clientId : null, event.occurredAt),
+      ]);
+      if (!taken) continue;
+      let payload: string | undefined;
+      for (const subscription of subscriptions) {
+        if (!subscription.events.includes(event.type)) continue;
+        payload ??= JSON.stringify(webhookData(event.data));
+        const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
+        const id = randomUUID();
+        const lease = reservation && leased.length < reservation.slots ? reservation.leaseUntil : null;
+        if (!(await this.deliveries.insertPending(tx, delivery, now, id, lease))) continue;
+        created++;
+        if (lease !== null) leased.push({ ...delivery, id, url: subscription.url, secrets: subscription.secrets, attempts: 0 });
+      }
+    }
+    return { created, leased };
   }
 }

@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import type { Transaction } from '../database/database.js';
+import type { SealedSigningSecrets } from './webhook-delivery.repository.js';
 import type { WebhookOwner } from './webhook-owner.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
+
+/** A subscription an event goes to: its id, events, URL and sealed signing secrets. */
+export interface ReceivingSubscription extends Pick<WebhookSubscriptionEntity, 'id' | 'events' | 'url'> {
+  secrets: SealedSigningSecrets;
+}
 
 /** What an update may change on a subscription. */
 export type SubscriptionUpdate = Partial<Pick<WebhookSubscriptionEntity, 'url' | 'events' | 'enabled' | 'description'>> & { updatedAt: number };
@@ -12,10 +18,6 @@ export type SubscriptionUpdate = Partial<Pick<WebhookSubscriptionEntity, 'url' |
 @Injectable()
 export class WebhookSubscriptionRepository {
   constructor(@InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>) {}
-
-  findById(id: string): Promise<WebhookSubscriptionEntity | null> {
-    return this.subscriptions.findOneBy({ id });
-  }
 
   /** The subscription if this owner may see it: the admin sees all, a client its own (not the admin's filtered to it). */
   findOwned(owner: WebhookOwner, id: string): Promise<WebhookSubscriptionEntity | null> {
@@ -32,15 +34,26 @@ export class WebhookSubscriptionRepository {
 
   /**
    * Enabled subscriptions that existed at `at` and receive events of this client (or of every
-   * client). Runs once per token event, so a prepared statement: TypeORM's find would cost
-   * more than the statement on every refresh (bench/hot-path.mjs).
+   * client), with what sending to them needs. Runs once per token event, so a prepared
+   * statement: TypeORM's find would cost more than the statement on every refresh
+   * (bench/hot-path.mjs).
    */
-  async receiving(tx: Transaction, clientId: string | null, at: number): Promise<Pick<WebhookSubscriptionEntity, 'id' | 'events'>[]> {
-    const rows = await tx.query<{ id: string; events: string }>(
-      'SELECT id, events FROM webhook_subscriptions WHERE enabled = ? AND created_at <= ? AND (client_id IS NULL OR client_id = ?)',
+  async receiving(tx: Transaction, clientId: string | null, at: number): Promise<ReceivingSubscription[]> {
+    const rows = await tx.query(
+      `SELECT id, events, url, secret_sealed, previous_secret_sealed, previous_secret_expires_at
+         FROM webhook_subscriptions WHERE enabled = ? AND created_at <= ? AND (client_id IS NULL OR client_id = ?)`,
       [true, at, clientId ?? ''],
     );
-    return rows.map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
+    return rows.map((row) => ({
+      id: String(row.id),
+      events: JSON.parse(String(row.events)) as string[],
+      url: String(row.url),
+      secrets: {
+        secretSealed: String(row.secret_sealed),
+        previousSecretSealed: row.previous_secret_sealed === null ? null : String(row.previous_secret_sealed),
+        previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
+      },
+    }));
   }
 
   async insert(tx: Transaction, subscription: WebhookSubscriptionEntity): Promise<void> {

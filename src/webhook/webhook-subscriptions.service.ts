@@ -5,13 +5,16 @@ import { Clock } from '../common/clock.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Database } from '../database/database.js';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
+import { WebhookDeliveryRepository, type SealedSigningSecrets } from './webhook-delivery.repository.js';
 import { DEFAULT_SUBSCRIPTION_EVENTS } from './webhook-events.js';
 import type { WebhookOwner } from './webhook-owner.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookTargetPolicy } from './webhook-target.policy.js';
 import { WebhookSigner } from './webhook.signer.js';
+
+/** Opened signing secrets kept in memory, at most. */
+const OPENED_SECRETS_KEPT = 256;
 
 /** During a secret rotation the old secret keeps signing beside the new one this long. */
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -45,6 +48,8 @@ export interface SubscriptionChanges {
 /** Webhook subscriptions, scoped to their owner; secrets sealed at rest. */
 @Injectable()
 export class WebhookSubscriptionsService {
+  private readonly opened = new Map<string, string>();
+
   constructor(
     private readonly db: Database,
     private readonly subscriptions: WebhookSubscriptionRepository,
@@ -123,14 +128,15 @@ export class WebhookSubscriptionsService {
     return { ...(await this.get(owner, id)), secret, previousSecretExpiresAt: new Date(previousExpiresAt).toISOString() };
   }
 
-  /** The secrets that sign a message now: the current one, and the previous one during its overlap. */
-  async signingSecrets(id: string): Promise<string[] | null> {
-    const subscription = await this.subscriptions.findById(id);
-    if (!subscription) return null;
-    const secrets = [this.open(id, subscription.secretSealed)];
-    const previousUntil = subscription.previousSecretExpiresAt;
-    if (subscription.previousSecretSealed && previousUntil !== null && previousUntil > this.clock.now()) {
-      secrets.push(this.open(id, subscription.previousSecretSealed));
+  /**
+   * The secrets that sign a message now, from the subscription's stored (sealed) ones: the
+   * current one, and the previous one during its overlap.
+   */
+  signingSecrets(id: string, sealed: SealedSigningSecrets): string[] {
+    const secrets = [this.openCached(id, sealed.secretSealed)];
+    const previousUntil = sealed.previousSecretExpiresAt;
+    if (sealed.previousSecretSealed && previousUntil !== null && previousUntil > this.clock.now()) {
+      secrets.push(this.openCached(id, sealed.previousSecretSealed));
     }
     return secrets;
   }
@@ -160,6 +166,21 @@ export class WebhookSubscriptionsService {
 
   private open(id: string, sealed: string): string {
     return this.box.openText(sealed, `webhook-secret:${id}`);
+  }
+
+  /**
+   * Every attempt signs with the subscription's secrets: opened once, not per attempt. Keyed
+   * by the sealed value, so a rotated secret is never served from the cache.
+   */
+  private openCached(id: string, sealed: string): string {
+    const key = `${id} ${sealed}`;
+    let secret = this.opened.get(key);
+    if (secret === undefined) {
+      secret = this.open(id, sealed);
+      if (this.opened.size >= OPENED_SECRETS_KEPT) this.opened.clear();
+      this.opened.set(key, secret);
+    }
+    return secret;
   }
 }
 

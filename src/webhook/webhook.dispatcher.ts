@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import { Database } from '../database/database.js';
 import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
-import { messageBody, WebhookDeliveryRepository, type DeliveryStatus, type DueDelivery } from './webhook-delivery.repository.js';
+import { messageBody, WebhookDeliveryRepository, type AttemptRecord, type DeliveryStatus, type DueDelivery } from './webhook-delivery.repository.js';
 import { WEBHOOK_METRICS, type WebhookAttemptOutcome, type WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
@@ -13,6 +13,21 @@ import { WebhookSigner } from './webhook.signer.js';
 
 /** Beyond the request timeout, how long a lease outlives an attempt (clock skew, slow commits). */
 const LEASE_MARGIN_MS = 5_000;
+/** Finished attempts recorded by one transaction, at most. */
+const RECORD_BATCH = 256;
+/** Recording transactions start at most this often, so under load each carries many attempts. */
+const RECORD_INTERVAL_MS = 20;
+/** Finished attempts waiting to be recorded, at most: beyond it nothing new is claimed. */
+const MAX_UNRECORDED = 1024;
+
+/** An attempt that has an outcome, waiting to be recorded. */
+interface FinishedAttempt {
+  delivery: DueDelivery;
+  leaseUntil: number;
+  record: AttemptRecord;
+  status: DeliveryStatus;
+  result: SendResult & { refused?: true };
+}
 
 /**
  * Sends due deliveries, off the request path: a timer loop, woken early when new
@@ -20,6 +35,10 @@ const LEASE_MARGIN_MS = 5_000;
  * several processes sharing the database never send the same attempt twice, and a dead
  * process's lease simply expires. On shutdown it stops claiming and waits for the
  * attempts in flight (interrupted ones are handed back without counting).
+ *
+ * A round's claims are one transaction, and finished attempts are recorded together, at
+ * most one transaction per RECORD_INTERVAL_MS: an attempt holds its lease until its
+ * outcome has committed.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,6 +48,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wakeAgain = false;
+  private kicked = false;
+  private slotAwaited = false;
+  private reserved = 0;
+  private readonly finished: Omit<FinishedAttempt, 'recorded'>[] = [];
+  private recording: Promise<void> | undefined;
+  private lastRecordingAt = -Infinity;
 
   constructor(
     @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
@@ -52,7 +77,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.stopping.abort();
     clearTimeout(this.timer);
     await this.running;
+    this.sender.interruptAll();
     await Promise.allSettled([...this.inFlight.values()]);
+    while (this.recording) await this.recording;
   }
 
   /** Look for due deliveries now (new ones were just created). */
@@ -62,6 +89,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       this.wakeAgain = true;
       return;
     }
+    if (this.kicked) return;
+    this.kicked = true;
     this.schedule(0);
   }
 
@@ -73,6 +102,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private tick(): void {
+    this.kicked = false;
     if (this.running || this.stopping.signal.aborted) return;
     this.running = this.claimDue()
       .catch((error: Error) => this.logger.warn(`Webhook dispatch round failed: ${error.message}`))
@@ -84,20 +114,57 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       });
   }
 
+  /**
+   * Sending slots for deliveries the caller is about to create already leased (the
+   * fan-out), at most `wanted`, with the lease to give them. The caller hands them over
+   * with adopt() once they have committed, or gives the slots back with adopt([]).
+   */
+  reserve(wanted: number): { slots: number; leaseUntil: number } {
+    const free = this.stopping.signal.aborted ? 0 : this.freeSlots();
+    const slots = Math.max(0, Math.min(wanted, free));
+    this.reserved += slots;
+    return { slots, leaseUntil: this.clock.now() + this.config.timeoutMs + LEASE_MARGIN_MS };
+  }
+
+  /** Sends deliveries created leased under a reservation, and frees the reservation. */
+  adopt(deliveries: readonly DueDelivery[], reservation: { slots: number; leaseUntil: number }): void {
+    this.reserved -= reservation.slots;
+    for (const delivery of deliveries) {
+      // Stopping meanwhile: hand the lease back without counting the attempt, as an interrupted one would.
+      if (this.stopping.signal.aborted) void this.store.release(delivery.id, reservation.leaseUntil).catch(() => undefined);
+      else this.start(delivery, reservation.leaseUntil);
+    }
+  }
+
+  private freeSlots(): number {
+    return Math.min(this.config.concurrency - this.inFlight.size - this.reserved, MAX_UNRECORDED - this.finished.length);
+  }
+
   private async claimDue(): Promise<void> {
-    const free = this.config.concurrency - this.inFlight.size;
-    if (free <= 0 || this.stopping.signal.aborted) return;
+    if (this.stopping.signal.aborted) return;
+    const free = this.freeSlots();
+    if (free <= 0) {
+      // Woken with every slot taken: the deliveries that woke it are claimed when one frees.
+      this.slotAwaited = true;
+      return;
+    }
     const claimedAt = this.clock.now();
     const leaseUntil = claimedAt + this.config.timeoutMs + LEASE_MARGIN_MS;
-    for (const delivery of await this.store.claimDue(claimedAt, free, leaseUntil)) {
-      const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
-        .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
-        .finally(() => {
-          this.inFlight.delete(delivery.id);
-          this.kick();
-        });
-      this.inFlight.set(delivery.id, attempt);
-    }
+    const claimed = await this.store.claimDue(claimedAt, free, leaseUntil);
+    // A full round may have left due deliveries behind: look again as soon as a slot frees.
+    this.slotAwaited = claimed.length === free;
+    for (const delivery of claimed) this.start(delivery, leaseUntil);
+  }
+
+  /** `delivery.attempts` counts the attempts before this one. */
+  private start(delivery: DueDelivery, leaseUntil: number): void {
+    const attempt = this.attempt({ ...delivery, attempts: delivery.attempts + 1 }, leaseUntil)
+      .catch((error: Error) => this.logger.error(`Webhook attempt for delivery ${delivery.id} failed unexpectedly: ${error.message}`))
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        if (this.slotAwaited) this.kick();
+      });
+    this.inFlight.set(delivery.id, attempt);
   }
 
   private async attempt(delivery: DueDelivery, leaseUntil: number): Promise<void> {
@@ -119,7 +186,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       status = nextRetryAt === null ? 'failed' : 'pending';
     }
     const error = result.error ?? (succeeded ? null : describeStatus(result.statusCode!));
-    const record = {
+    const record: AttemptRecord = {
       attempt: delivery.attempts,
       attemptedAt,
       statusCode: result.statusCode,
@@ -129,17 +196,50 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       requestHeaders: result.requestHeaders ?? null,
       nextRetryAt,
     };
-    await this.db.transaction(async (tx) => {
-      await this.store.complete(tx, delivery.id, leaseUntil, record, status);
-      // 410 Gone: the receiver asks us to stop; the test ping never disables.
-      if (gone && delivery.eventType !== 'webhook.test') {
-        await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: attemptedAt });
-      }
+    this.finished.push({ delivery, leaseUntil, record, status, result });
+    if (!this.recording) this.startRecording();
+  }
+
+  private startRecording(): void {
+    this.recording = this.recordFinished().finally(() => {
+      this.recording = undefined;
+      if (this.finished.length > 0) this.startRecording();
     });
-    // Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending.
+  }
+
+  private async recordFinished(): Promise<void> {
+    while (this.finished.length > 0) {
+      const wait = this.lastRecordingAt + RECORD_INTERVAL_MS - performance.now();
+      if (wait > 0 && !this.stopping.signal.aborted) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRecordingAt = performance.now();
+      let batch: FinishedAttempt[] | undefined;
+      try {
+        // Taken once the transaction has begun, so attempts finished while it waited for its turn go in too.
+        await this.db.transaction(async (tx) => {
+          batch = this.finished.splice(0, RECORD_BATCH);
+          for (const { delivery, leaseUntil, record, status, result } of batch) {
+            await this.store.complete(tx, delivery.id, leaseUntil, record, status);
+            // 410 Gone: the receiver asks us to stop; the test ping never disables.
+            if (result.statusCode === 410 && delivery.eventType !== 'webhook.test') {
+              await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: record.attemptedAt });
+            }
+          }
+        });
+        for (const attempt of batch!) this.reportRecorded(attempt);
+        // Retries due now can be claimed once their new schedule has committed.
+        this.kick();
+      } catch (error) {
+        batch ??= this.finished.splice(0, RECORD_BATCH);
+        this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Counted once recorded, so a scrape never shows the attempt while the delivery still looks pending. */
+  private reportRecorded({ delivery, record, status, result }: FinishedAttempt): void {
     this.metrics?.webhookAttempt(attemptOutcome(result));
-    if (succeeded) this.metrics?.webhookDelivered((attemptedAt + result.durationMs - delivery.occurredAt) / 1000);
-    if (gone) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
+    if (status === 'succeeded') this.metrics?.webhookDelivered((record.attemptedAt + result.durationMs - delivery.occurredAt) / 1000);
+    if (result.statusCode === 410) this.logger.warn(`Webhook subscription ${delivery.subscriptionId} answered 410 Gone: disabled`);
     else if (status === 'failed') this.logger.warn(`Webhook delivery ${delivery.id} failed after ${delivery.attempts} attempts`);
   }
 
@@ -150,8 +250,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     } catch (error) {
       return { statusCode: null, retryAfter: null, responseBody: null, error: (error as Error).message, durationMs: 0, refused: true };
     }
-    const secrets = await this.subscriptions.signingSecrets(delivery.subscriptionId);
-    if (!secrets) return { statusCode: null, retryAfter: null, responseBody: null, error: 'the subscription no longer exists', durationMs: 0 };
+    const secrets = this.subscriptions.signingSecrets(delivery.subscriptionId, delivery.secrets);
     const body = messageBody(delivery.eventType, delivery.occurredAt, delivery.payload);
     // Signed afresh for every attempt: verifiers refuse timestamps older than five minutes.
     const timestamp = Math.floor(this.clock.now() / 1000);
@@ -161,7 +260,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       'webhook-timestamp': String(timestamp),
       'webhook-signature': this.signer.sign(secrets, delivery.eventId, timestamp, body),
     };
-    const result = await this.sender.send(target, headers, body, this.stopping.signal);
+    if (this.stopping.signal.aborted) return { statusCode: null, retryAfter: null, responseBody: null, error: 'interrupted: the dispatcher is stopping', durationMs: 0 };
+    const result = await this.sender.send(target, headers, body);
     return { ...result, requestHeaders: { ...headers, 'user-agent': WEBHOOK_USER_AGENT } };
   }
 }

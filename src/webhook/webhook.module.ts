@@ -1,4 +1,3 @@
-import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminKeyModule } from '../admin-key/admin-key.module.js';
@@ -27,7 +26,7 @@ import { WebhooksController } from './webhooks.controller.js';
  * contract and the outbox reader; the token core does not know it exists.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), HttpModule, ClientsModule, AdminKeyModule],
+  imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity]), ClientsModule, AdminKeyModule],
   controllers: [WebhooksController],
   providers: [
     WebhookAuthGuard,

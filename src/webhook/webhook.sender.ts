@@ -1,15 +1,16 @@
-import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
-import http from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'node:worker_threads';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import type { CheckedTarget } from './webhook-target.policy.js';
 
 /** At most this much of a receiver's answer is read and kept. */
 export const MAX_RESPONSE_BODY_BYTES = 2048;
 export const WEBHOOK_USER_AGENT = 'refresh-token-service-webhooks/1';
+
+/** Connection pools kept for recently used targets; an idle one beyond this is closed. */
+const MAX_POOLS = 64;
+/** An idle kept-alive connection is closed after this long. */
+const IDLE_CONNECTION_MS = 4_000;
 
 export interface SendResult {
   statusCode: number | null;
@@ -19,92 +20,241 @@ export interface SendResult {
   durationMs: number;
 }
 
+interface SendRequest {
+  id: number;
+  url: string;
+  /** The checked address to connect to; null for an allowed host. */
+  address: string | null;
+  family: 4 | 6 | null;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The HTTP exchanges, on a thread of their own (plain JavaScript: it runs from source in
+ * tests too). Connections are kept alive in one pool per target and checked address; a
+ * pool's lookup answers only with that address, so a reused connection goes where this
+ * attempt's check said it may, and a target that now resolves elsewhere gets another pool.
+ */
+const SENDER_THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const https = require('node:https');
+const { maxBodyBytes, maxPools, idleConnectionMs, maxSockets, timeoutMs } = workerData;
+const pools = new Map();
+const active = new Set();
+let answers = [];
+
+function answer(result) {
+  if (answers.push(result) === 1) setImmediate(() => { const batch = answers; answers = []; parentPort.postMessage(batch); });
+}
+
+function pinnedLookup(address, family) {
+  return (_hostname, options, callback) => {
+    if (options && options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+function poolFor(url, address, family) {
+  const key = url.protocol + '//' + url.host + ' ' + (address || '');
+  let pool = pools.get(key);
+  if (pool) {
+    pools.delete(key);
+    pools.set(key, pool);
+    return pool;
+  }
+  const options = { keepAlive: true, timeout: idleConnectionMs, maxSockets, scheduling: 'lifo' };
+  if (address) options.lookup = pinnedLookup(address, family);
+  pool = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  pools.set(key, pool);
+  if (pools.size > maxPools) {
+    // The oldest idle pool; one with requests in flight is kept (there are at most maxSockets of those).
+    for (const [oldKey, old] of pools) {
+      if (Object.keys(old.sockets).length > 0 || Object.keys(old.requests).length > 0) continue;
+      old.destroy();
+      pools.delete(oldKey);
+      break;
+    }
+  }
+  return pool;
+}
+
+function describe(error) {
+  const text = error.code ? error.code + ': ' + (error.message || '') : (error.message || String(error));
+  return text.slice(0, 500);
+}
+
+function send({ id, url: rawUrl, address, family, headers, body }) {
+  const started = performance.now();
+  const url = new URL(rawUrl);
+  const secure = url.protocol === 'https:';
+  const pool = poolFor(url, address, family);
+  let request;
+  let settled = false;
+  // Set once the status line arrived: from then on the status decides, and a stalled body only ends the reading.
+  let answered;
+  const finish = (result) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    active.delete(stop);
+    answer({ id, ...result, durationMs: Math.round(performance.now() - started) });
+  };
+  const fail = (error) => finish({ statusCode: null, retryAfter: null, responseBody: null, error });
+  function stop(error) {
+    if (answered) answered();
+    else fail(error);
+    if (request) request.destroy();
+  }
+  const timer = setTimeout(() => stop('timeout: no complete answer in time'), timeoutMs);
+  active.add(stop);
+
+  const post = (mayRetryStale) => {
+    const current = (secure ? https : http).request(url, { method: 'POST', agent: pool, headers });
+    request = current;
+    current.on('response', (response) => {
+      const chunks = [];
+      let size = 0;
+      const retryAfter = response.headers['retry-after'];
+      answered = () => finish({
+        statusCode: response.statusCode ?? null,
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+        responseBody: Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8'),
+        error: null,
+      });
+      response.on('data', (chunk) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= maxBodyBytes) {
+          answered();
+          response.destroy();
+        }
+      });
+      // A complete answer leaves the connection to the pool; one that breaks off ends the reading.
+      response.on('end', () => answered());
+      response.on('close', () => answered());
+      response.on('error', () => answered());
+    });
+    current.on('error', (error) => {
+      if (answered) return;
+      // A kept-alive connection the receiver closed meanwhile: the request never reached it.
+      if (mayRetryStale && current.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return post(false);
+      fail(describe(error));
+    });
+    current.end(body);
+  };
+  post(true);
+}
+
+parentPort.on('message', (message) => {
+  if (message === 'interrupt') {
+    for (const stop of [...active]) stop('interrupted: the dispatcher is stopping');
+    return;
+  }
+  if (message === 'close') {
+    for (const pool of pools.values()) pool.destroy();
+    parentPort.close();
+    return;
+  }
+  for (const request of message) send(request);
+});
+`;
+
 /**
  * One HTTP POST to a receiver: no redirects, no proxy, a hard timeout over the whole
- * exchange, and a connection pinned to the address the SSRF check approved.
+ * exchange, and a connection pinned to the address the SSRF check approved. The exchange
+ * runs on the sender thread, off the event loop that answers refreshes; requests and
+ * answers cross in batches, one message per turn of either loop.
  */
 @Injectable()
-export class WebhookSender {
-  constructor(
-    private readonly http: HttpService,
-    @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
-  ) {}
+export class WebhookSender implements OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookSender.name);
+  private thread: Worker | undefined;
+  private readonly waiting = new Map<number, (result: SendResult) => void>();
+  private queued: SendRequest[] = [];
+  private lastId = 0;
 
-  async send(target: CheckedTarget, headers: Record<string, string>, body: string, abort: AbortSignal): Promise<SendResult> {
-    const started = performance.now();
-    const signal = AbortSignal.any([abort, AbortSignal.timeout(this.config.timeoutMs)]);
-    const agentOptions = { keepAlive: false, ...(target.address ? { lookup: pinnedLookup(target.address) } : {}) };
-    const agent = target.url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-    let stream: Readable | undefined;
-    try {
-      const response = await this.http.axiosRef.request<Readable>({
-        method: 'POST',
-        url: target.url.toString(),
-        data: body,
-        headers: { ...headers, 'user-agent': WEBHOOK_USER_AGENT },
-        maxRedirects: 0,
-        proxy: false,
-        timeout: this.config.timeoutMs,
-        responseType: 'stream',
-        validateStatus: () => true,
-        signal,
-        ...(target.url.protocol === 'https:' ? { httpsAgent: agent } : { httpAgent: agent }),
-      });
-      stream = response.data;
-      const responseBody = await readPrefix(stream, MAX_RESPONSE_BODY_BYTES, signal);
-      const retryAfter = response.headers['retry-after'];
-      return {
-        statusCode: response.status,
-        retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-        responseBody,
-        error: null,
-        durationMs: Math.round(performance.now() - started),
-      };
-    } catch (error) {
-      return { statusCode: null, retryAfter: null, responseBody: null, error: describe(error, signal, abort), durationMs: Math.round(performance.now() - started) };
-    } finally {
-      stream?.destroy();
-      agent.destroy();
-    }
+  constructor(@Inject(webhookConfig.KEY) private readonly config: WebhookConfig) {}
+
+  send(target: CheckedTarget, headers: Record<string, string>, body: string): Promise<SendResult> {
+    const id = ++this.lastId;
+    const request: SendRequest = {
+      id,
+      url: target.url.href,
+      address: target.address?.address ?? null,
+      family: target.address?.family ?? null,
+      headers: { ...headers, 'user-agent': WEBHOOK_USER_AGENT, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    };
+    return new Promise<SendResult>((resolve) => {
+      this.waiting.set(id, resolve);
+      // Referenced only while answers are awaited, so an idle sender never keeps the process alive.
+      if (this.waiting.size === 1) this.senderThread().ref();
+      if (this.queued.push(request) === 1) setImmediate(() => this.postQueued());
+    });
   }
-}
 
-/** A `lookup` that answers with the pre-checked address: no second DNS query at connect time. */
-function pinnedLookup(pinned: { address: string; family: 4 | 6 }): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
-  }) as LookupFunction;
-}
-
-/**
- * The first `limit` bytes of the answer. The status already decided the outcome, so a body
- * that stalls or breaks off only ends the reading (at the latest when the signal fires).
- */
-async function readPrefix(stream: Readable, limit: number, signal: AbortSignal): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const stop = () => stream.destroy();
-  signal.addEventListener('abort', stop, { once: true });
-  try {
-    for await (const chunk of stream) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      chunks.push(buffer);
-      size += buffer.length;
-      if (size >= limit) break;
-    }
-  } catch {
-    // keep what arrived
-  } finally {
-    signal.removeEventListener('abort', stop);
+  /** Ends every exchange in flight now; each answers "interrupted" (the dispatcher is stopping). */
+  interruptAll(): void {
+    if (!this.thread) return;
+    // Requests not yet posted go first, so that the interruption reaches them too.
+    if (this.queued.length > 0) this.postQueued();
+    this.thread.postMessage('interrupt');
   }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
 
-function describe(error: unknown, signal: AbortSignal, abort: AbortSignal): string {
-  if (abort.aborted) return 'interrupted: the dispatcher is stopping';
-  if (signal.aborted) return 'timeout: no complete answer in time';
-  const candidate = error as { code?: string; message?: string };
-  const text = candidate.code ? `${candidate.code}: ${candidate.message ?? ''}` : (candidate.message ?? String(error));
-  return text.slice(0, 500);
+  async onApplicationShutdown(): Promise<void> {
+    const thread = this.thread;
+    this.thread = undefined;
+    if (!thread) return;
+    const exited = new Promise((resolve) => thread.once('exit', resolve));
+    thread.ref();
+    thread.postMessage('close');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+    await thread.terminate();
+  }
+
+  private postQueued(): void {
+    if (this.queued.length === 0) return;
+    const requests = this.queued;
+    this.queued = [];
+    this.senderThread().postMessage(requests);
+  }
+
+  private senderThread(): Worker {
+    if (this.thread) return this.thread;
+    const thread = new Worker(SENDER_THREAD_SOURCE, {
+      eval: true,
+      workerData: {
+        maxBodyBytes: MAX_RESPONSE_BODY_BYTES,
+        maxPools: MAX_POOLS,
+        idleConnectionMs: IDLE_CONNECTION_MS,
+        maxSockets: this.config.concurrency,
+        timeoutMs: this.config.timeoutMs,
+      },
+    });
+    thread.unref();
+    thread.on('message', (answers: Array<SendResult & { id: number }>) => {
+      for (const { id, ...result } of answers) {
+        this.waiting.get(id)?.(result);
+        this.waiting.delete(id);
+      }
+      if (this.waiting.size === 0) thread.unref();
+    });
+    const lost = (why: string) => {
+      if (this.thread !== thread) return;
+      this.thread = undefined;
+      for (const resolve of this.waiting.values()) resolve({ statusCode: null, retryAfter: null, responseBody: null, error: `sender thread stopped: ${why}`, durationMs: 0 });
+      this.waiting.clear();
+    };
+    thread.on('error', (error) => {
+      this.logger.error(`Webhook sender thread failed: ${error.message}`);
+      lost(error.message);
+    });
+    thread.on('exit', (code) => lost(`exit code ${code}`));
+    this.thread = thread;
+    return thread;
+  }
 }
