@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Database } from './database.js';
-import { JOURNAL_SIZE_LIMIT_BYTES, SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { JOURNAL_SIZE_LIMIT_BYTES, SqliteCheckpointer, START_AT_WAL_BYTES } from './sqlite-checkpointer.js';
+
+/** Enough 400-byte rows to fill the WAL past the point where the checkpoint thread starts. */
+const ROWS = Math.ceil((2 * START_AT_WAL_BYTES) / 400);
 
 describe('Database on SQLite (statements straight on the better-sqlite3 connection)', () => {
   let dir: string;
@@ -146,7 +149,7 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
       const file = join(dir, 'db.sqlite');
       const before = statSync(file).size;
       await db.transaction(async (tx) => {
-        for (let i = 0; i < 300; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
+        for (let i = 0; i < ROWS; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
       });
       // Far below the connection's own checkpoint threshold: only the background thread copies pages.
       const deadline = Date.now() + 5000;
@@ -164,14 +167,14 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
       expect(await dataSource.query('PRAGMA journal_size_limit')).toEqual([{ journal_size_limit: JOURNAL_SIZE_LIMIT_BYTES }]);
       const wal = join(dir, 'db.sqlite-wal');
       await db.transaction(async (tx) => {
-        for (let i = 0; i < 300; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
+        for (let i = 0; i < ROWS; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
       });
       expect(statSync(wal).size).toBeGreaterThan(100_000);
       // Nothing else writes: a PASSIVE checkpoint alone would leave the file at this size for ever.
       const deadline = Date.now() + 10_000;
       while (statSync(wal).size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(statSync(wal).size).toBe(0);
-      expect(await db.query('SELECT COUNT(*) AS n FROM items')).toEqual([{ n: 300 }]);
+      expect(await db.query('SELECT COUNT(*) AS n FROM items')).toEqual([{ n: ROWS }]);
     } finally {
       await checkpointer.onApplicationShutdown();
     }

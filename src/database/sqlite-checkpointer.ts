@@ -25,7 +25,7 @@ const IDLE_TICKS = 10;
  * server's growth beyond Node itself; it starts only once the WAL holds this much, which the
  * first seconds of any write load reach, and which a server that has only started never does.
  */
-const START_AT_WAL_BYTES = 1024 * 1024;
+export const START_AT_WAL_BYTES = 1024 * 1024;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
