@@ -8,6 +8,7 @@ import { WebhookDeliveryRepository, type DueDelivery } from './webhook-delivery.
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
+import { PacedRounds } from './paced-rounds.js';
 
 const SWEEP_BATCH = 200;
 /** Events fanned out by one round (one transaction). */
@@ -37,9 +38,8 @@ type Reservation = ReturnType<WebhookDispatcher['reserve']>;
 export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookFanOut.name);
   private readonly queued: OutboxMessage[] = [];
-  private rounds: Promise<void> | undefined;
   private stopping = false;
-  private lastRoundAt = -Infinity;
+  private readonly rounds = new PacedRounds(ROUND_INTERVAL_MS, () => this.queued.length > 0, () => this.fanOutRound(), () => this.stopping);
 
   constructor(
     private readonly db: Database,
@@ -56,7 +56,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    while (this.rounds) await this.rounds;
+    await this.rounds.settled();
   }
 
   /**
@@ -67,7 +67,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
   fanOutSoon(event: OutboxMessage): void {
     if (!SUBSCRIBABLE_EVENTS.includes(event.type) || this.queued.length >= MAX_QUEUED) return;
     this.queued.push(event);
-    if (!this.rounds) this.startRounds();
+    this.rounds.start();
   }
 
   /** Fans out committed events that were never announced (a crash between commit and announcement). */
@@ -80,36 +80,24 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-
-  private startRounds(): void {
-    this.rounds = this.runRounds().finally(() => {
-      this.rounds = undefined;
-      if (this.queued.length > 0) this.startRounds();
-    });
-  }
-
-  private async runRounds(): Promise<void> {
-    while (this.queued.length > 0) {
-      const wait = this.lastRoundAt + ROUND_INTERVAL_MS - performance.now();
-      if (wait > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, wait));
-      this.lastRoundAt = performance.now();
-      let reservation: Reservation | undefined;
-      try {
-        // Taken once the transaction has begun, so events queued while it waited for its turn go in too.
-        const { created, leased } = await this.db.transaction((tx) => {
-          const events = this.queued.splice(0, ROUND_SIZE);
-          reservation = this.dispatcher.reserve(events.length);
-          return this.fanOutIn(tx, events, reservation);
-        });
-        this.dispatcher.adopt(leased, reservation!);
-        reservation = undefined;
-        // Deliveries beyond the dispatcher's free slots wait to be claimed.
-        if (created > leased.length) this.dispatcher.kick();
-      } catch (error) {
-        if (reservation) this.dispatcher.adopt([], reservation);
-        else this.queued.splice(0, ROUND_SIZE);
-        this.logger.warn(`Webhook fan-out of announced events failed (the sweeper retries them): ${(error as Error).message}`);
-      }
+  /** One round: the queued events' takeover and deliveries in one transaction. */
+  private async fanOutRound(): Promise<void> {
+    let reservation: Reservation | undefined;
+    try {
+      // Taken once the transaction has begun, so events queued while it waited for its turn go in too.
+      const { created, leased } = await this.db.transaction((tx) => {
+        const events = this.queued.splice(0, ROUND_SIZE);
+        reservation = this.dispatcher.reserve(events.length);
+        return this.fanOutIn(tx, events, reservation);
+      });
+      this.dispatcher.adopt(leased, reservation!);
+      reservation = undefined;
+      // Deliveries beyond the dispatcher's free slots wait to be claimed.
+      if (created > leased.length) this.dispatcher.kick();
+    } catch (error) {
+      if (reservation) this.dispatcher.adopt([], reservation);
+      else this.queued.splice(0, ROUND_SIZE);
+      this.logger.warn(`Webhook fan-out of announced events failed (the sweeper retries them): ${(error as Error).message}`);
     }
   }
 

@@ -5,6 +5,7 @@ import { Database } from '../database/database.js';
 import { nextAttemptAfterFailure, parseRetryAfter } from './retry-policy.js';
 import { messageBody, WebhookDeliveryRepository, type AttemptRecord, type DeliveryStatus, type DueDelivery } from './webhook-delivery.repository.js';
 import { WEBHOOK_METRICS, type WebhookAttemptOutcome, type WebhookMetrics } from './webhook-metrics.js';
+import { PacedRounds } from './paced-rounds.js';
 import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookTargetPolicy, type CheckedTarget } from './webhook-target.policy.js';
@@ -52,8 +53,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private slotAwaited = false;
   private reserved = 0;
   private readonly finished: Omit<FinishedAttempt, 'recorded'>[] = [];
-  private recording: Promise<void> | undefined;
-  private lastRecordingAt = -Infinity;
+  private readonly recordings = new PacedRounds(
+    RECORD_INTERVAL_MS,
+    () => this.finished.length > 0,
+    () => this.recordRound(),
+    () => this.stopping.signal.aborted,
+  );
 
   constructor(
     @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
@@ -79,7 +84,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     await this.running;
     this.sender.interruptAll();
     await Promise.allSettled([...this.inFlight.values()]);
-    while (this.recording) await this.recording;
+    await this.recordings.settled();
   }
 
   /** Look for due deliveries now (new ones were just created). */
@@ -197,41 +202,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       nextRetryAt,
     };
     this.finished.push({ delivery, leaseUntil, record, status, result });
-    if (!this.recording) this.startRecording();
+    this.recordings.start();
   }
 
-  private startRecording(): void {
-    this.recording = this.recordFinished().finally(() => {
-      this.recording = undefined;
-      if (this.finished.length > 0) this.startRecording();
-    });
-  }
-
-  private async recordFinished(): Promise<void> {
-    while (this.finished.length > 0) {
-      const wait = this.lastRecordingAt + RECORD_INTERVAL_MS - performance.now();
-      if (wait > 0 && !this.stopping.signal.aborted) await new Promise((resolve) => setTimeout(resolve, wait));
-      this.lastRecordingAt = performance.now();
-      let batch: FinishedAttempt[] | undefined;
-      try {
-        // Taken once the transaction has begun, so attempts finished while it waited for its turn go in too.
-        await this.db.transaction(async (tx) => {
-          batch = this.finished.splice(0, RECORD_BATCH);
-          for (const { delivery, leaseUntil, record, status, result } of batch) {
-            await this.store.complete(tx, delivery.id, leaseUntil, record, status);
-            // 410 Gone: the receiver asks us to stop; the test ping never disables.
-            if (result.statusCode === 410 && delivery.eventType !== 'webhook.test') {
-              await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: record.attemptedAt });
-            }
+  /** One round: the finished attempts recorded in one transaction. */
+  private async recordRound(): Promise<void> {
+    let batch: FinishedAttempt[] | undefined;
+    try {
+      // Taken once the transaction has begun, so attempts finished while it waited for its turn go in too.
+      await this.db.transaction(async (tx) => {
+        batch = this.finished.splice(0, RECORD_BATCH);
+        for (const { delivery, leaseUntil, record, status, result } of batch) {
+          await this.store.complete(tx, delivery.id, leaseUntil, record, status);
+          // 410 Gone: the receiver asks us to stop; the test ping never disables.
+          if (result.statusCode === 410 && delivery.eventType !== 'webhook.test') {
+            await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: record.attemptedAt });
           }
-        });
-        for (const attempt of batch!) this.reportRecorded(attempt);
-        // Retries due now can be claimed once their new schedule has committed.
-        this.kick();
-      } catch (error) {
-        batch ??= this.finished.splice(0, RECORD_BATCH);
-        this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
-      }
+        }
+      });
+      for (const attempt of batch!) this.reportRecorded(attempt);
+      // Retries due now can be claimed once their new schedule has committed.
+      this.kick();
+    } catch (error) {
+      batch ??= this.finished.splice(0, RECORD_BATCH);
+      this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
     }
   }
 
