@@ -160,6 +160,27 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
     }
   });
 
+  it('survives its checkpoint thread failing after the connection has closed (a shutdown in progress)', async () => {
+    const checkpointer = new SqliteCheckpointer(dataSource);
+    checkpointer.onModuleInit();
+    try {
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < ROWS; i++) await tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]);
+      });
+      const started = () => (checkpointer as unknown as { worker?: { emit(event: string, value: unknown): boolean } }).worker;
+      const deadline = Date.now() + 5000;
+      while (!started() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const worker = started();
+      expect(worker).toBeDefined();
+      await dataSource.destroy();
+      // What a thread that dies during shutdown reports: not even an Error.
+      expect(() => worker!.emit('error', undefined)).not.toThrow();
+    } finally {
+      await checkpointer.onApplicationShutdown();
+      if (!dataSource.isInitialized) await dataSource.initialize(); // afterEach destroys it
+    }
+  });
+
   it('caps the WAL: journal_size_limit on the connection, and an idle WAL emptied by a TRUNCATE checkpoint', async () => {
     const checkpointer = new SqliteCheckpointer(dataSource);
     checkpointer.onModuleInit();

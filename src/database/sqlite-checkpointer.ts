@@ -97,6 +97,8 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     connection.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
     const wal = `${file}-wal`;
     this.walWatch = setInterval(() => {
+      // Closed under us (the data source shut down before this provider): nothing to checkpoint.
+      if (!connection.open) return clearInterval(this.walWatch);
       if (walBytes(wal) < START_AT_WAL_BYTES) return;
       clearInterval(this.walWatch);
       this.walWatch = undefined;
@@ -119,9 +121,10 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     this.worker.unref();
     this.worker.on('error', (error) => {
       // The connection's own checkpoint still runs (less often), so this is not fatal.
-      this.logger.error(`WAL checkpoint thread stopped: ${error.message}`);
-      connection.pragma('wal_autocheckpoint = 1000');
+      this.logger.error(`WAL checkpoint thread stopped: ${error instanceof Error ? error.message : String(error)}`);
       this.worker = undefined;
+      // During shutdown the connection may be closed already; an error here would end the process.
+      if (connection.open) connection.pragma('wal_autocheckpoint = 1000');
     });
   }
 
