@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { stopThread } from '../common/stop-thread.js';
 import { DataSource } from 'typeorm';
 
 /** How often the background thread copies the WAL back into the database file. */
@@ -134,14 +135,6 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    // Referenced while we wait: with nothing else left to keep the event loop alive, an
-    // unreferenced wait would let the process exit in the middle of the shutdown hooks.
-    worker.ref();
-    worker.postMessage('stop');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
-    clearTimeout(timer);
-    await worker.terminate();
+    await stopThread(worker, 'stop');
   }
 }

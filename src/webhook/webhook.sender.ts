@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
+import { stopThread } from '../common/stop-thread.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import type { CheckedTarget } from './webhook-target.policy.js';
 
@@ -206,14 +207,7 @@ export class WebhookSender implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const thread = this.thread;
     this.thread = undefined;
-    if (!thread) return;
-    const exited = new Promise((resolve) => thread.once('exit', resolve));
-    thread.ref();
-    thread.postMessage('close');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
-    clearTimeout(timer);
-    await thread.terminate();
+    if (thread) await stopThread(thread, 'close');
   }
 
   private postQueued(): void {
