@@ -54,6 +54,12 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
     this.consumers.register('webhooks');
   }
 
+  /**
+   * Fans out what was queued, and queues nothing more: the HTTP server answers refreshes until
+   * after this hook, and a steady flow of them would otherwise keep a round pending forever.
+   * Events announced from now on stay unprocessed in the outbox, where the sweeper (of this
+   * deployment's next process, or of another) fans them out.
+   */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     await this.rounds.settled();
@@ -65,7 +71,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
    * others wait to be claimed.
    */
   fanOutSoon(event: OutboxMessage): void {
-    if (!SUBSCRIBABLE_EVENTS.includes(event.type) || this.queued.length >= MAX_QUEUED) return;
+    if (this.stopping || !SUBSCRIBABLE_EVENTS.includes(event.type) || this.queued.length >= MAX_QUEUED) return;
     this.queued.push(event);
     this.rounds.start();
   }
