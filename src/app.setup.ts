@@ -1,11 +1,11 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { BODY_LIMIT_BYTES } from './common/http/body-limit.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 import { databaseFaultObserverOf } from './host-setup.js';
 import { setupOpenApi } from './openapi/openapi.js';
@@ -16,6 +16,28 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Answers that carry tokens, or refuse them, must never be cached. */
 // The OAuth controllers set their own (src/auth/oauth/oauth-exception.filter.ts).
 const NO_STORE = /^(\/[^?]*)?\/(api\/auth\/|api\/jwt\/)/; // also under AuthModule's optional route prefix
+
+/**
+ * Helmet's headers with strict defaults: scripts only from our own origin (the demo page loads
+ * /demo/app.js), no framing. The same for every answer, so computed once.
+ */
+const SECURITY_HEADERS = securityHeaders({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      // The dev server runs on plain http://localhost; upgrading would break its demo page.
+      upgradeInsecureRequests: null,
+    },
+  },
+});
 
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
@@ -34,23 +56,9 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
-  // Strict defaults: scripts only from our own origin (the demo page loads /demo/app.js), no framing.
-  await app.register(fastifyHelmet as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        // The dev server runs on plain http://localhost; upgrading would break its demo page.
-        upgradeInsecureRequests: null,
-      },
-    },
+  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
   });
 
   const { corsOrigins } = app.get<AppConfig>(appConfig.KEY, { strict: false });
