@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
 /** An opaque credential: 256 bits from the CSPRNG, base64url. */
 export function generateOpaqueToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  return pooledRandomBytes(bytes).toString('base64url');
 }
 
 /** SHA-256, base64url: how refresh tokens and client secrets are stored. */

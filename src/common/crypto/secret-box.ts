@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
 const VERSION = 'v1';
 const INFO = 'refresh-token-service/at-rest/aes-256-gcm';
@@ -17,7 +18,7 @@ export class SecretBox {
 
   /** `context` binds a ciphertext to its use, so one cannot be swapped for another. */
   seal(plaintext: string | Buffer, context = ''): string {
-    const iv = randomBytes(12);
+    const iv = pooledRandomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

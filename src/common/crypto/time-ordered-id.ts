@@ -1,9 +1,5 @@
-import { randomFillSync } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
-const POOL_IDS = 256;
-const RANDOM_BYTES_PER_ID = 10;
-const pool = Buffer.alloc(POOL_IDS * RANDOM_BYTES_PER_ID);
-let poolOffset = pool.length;
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
@@ -14,17 +10,12 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
  * family id) stay UUIDv4; the 74 random bits still make these unguessable.
  */
 export function timeOrderedId(now: number = Date.now()): string {
-  if (poolOffset === pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const r = poolOffset;
-  poolOffset += RANDOM_BYTES_PER_ID;
+  const random = pooledRandomBytes(10);
   const time = now.toString(16).padStart(12, '0').slice(-12);
   return (
     `${time.slice(0, 8)}-${time.slice(8, 12)}-` +
-    `7${HEX[pool[r]! & 0x0f]!.slice(1)}${HEX[pool[r + 1]!]}-` +
-    `${HEX[(pool[r + 2]! & 0x3f) | 0x80]}${HEX[pool[r + 3]!]}-` +
-    `${HEX[pool[r + 4]!]}${HEX[pool[r + 5]!]}${HEX[pool[r + 6]!]}${HEX[pool[r + 7]!]}${HEX[pool[r + 8]!]}${HEX[pool[r + 9]!]}`
+    `7${HEX[random[0]! & 0x0f]!.slice(1)}${HEX[random[1]!]}-` +
+    `${HEX[(random[2]! & 0x3f) | 0x80]}${HEX[random[3]!]}-` +
+    `${HEX[random[4]!]}${HEX[random[5]!]}${HEX[random[6]!]}${HEX[random[7]!]}${HEX[random[8]!]}${HEX[random[9]!]}`
   );
 }
