@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ApiClient } from './api-client.js';
@@ -43,6 +44,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Node's diagnostic report cut down to what explains a hang: the main thread's JavaScript
+ * stack, the handles its event loop holds (sockets with their endpoints, timers) and the
+ * number of worker threads. The rest (the environment among it) is left out.
+ */
+function summarizeReport(report: { javascriptStack?: { message?: string; stack?: string[] }; libuv?: Array<Record<string, unknown>>; workers?: unknown[] }): string {
+  const handles = (report.libuv ?? [])
+    .filter((handle) => handle.is_active || handle.is_referenced)
+    .map(({ type, is_active: active, is_referenced: referenced, localEndpoint, remoteEndpoint, timeout }) =>
+      JSON.stringify({ type, active, referenced, localEndpoint, remoteEndpoint, timeout }),
+    );
+  return [
+    '',
+    '--- diagnostic report: still running when the grace period ended ---',
+    `JavaScript stack: ${report.javascriptStack?.message ?? ''}`,
+    ...(report.javascriptStack?.stack ?? []).map((line) => `  ${line}`),
+    `Active or referenced libuv handles (${handles.length}):`,
+    ...handles.map((line) => `  ${line}`),
+    `Worker threads: ${report.workers?.length ?? 0}`,
+    '',
+  ].join('\n');
+}
+
 /** Settings every process of one deployment must share. */
 export function sharedSecrets(): Record<string, string> {
   return { ADMIN_API_KEY: randomBytes(24).toString('base64url'), KEY_ENCRYPTION_KEY: randomBytes(24).toString('base64url') };
@@ -53,7 +77,10 @@ export interface ServerProcess {
   port: number;
   baseUrl: string;
   api: ApiClient;
-  /** Everything the process wrote, for failure messages. */
+  /**
+   * Everything the process wrote, for failure messages. If stop() had to end it, this ends
+   * with what held it open (see summarizeReport).
+   */
   output(): string;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -68,6 +95,8 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const workers = Number(env.WORKERS ?? 1);
   const port = await freePort();
+  const reportDir = mkdtempSync(join(tmpdir(), 'rts-report-'));
+  let diagnosis = '';
   const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -77,6 +106,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     RATE_LIMIT: 'off',
     LOG_LEVEL: 'warn',
     COOKIE_SECURE: 'false',
+    // On SIGUSR2, Node writes a diagnostic report there (and ends): stop() asks for one before it kills.
+    NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reportDir} --report-filename=report.json`,
     ...env,
   };
   const child: ChildProcess = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,18 +118,36 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child.once('exit', (code, signal) => done({ code, signal })),
   );
   let ended = false;
-  void exited.then(() => (ended = true));
+  void exited.then(() => {
+    ended = true;
+    rmSync(reportDir, { recursive: true, force: true });
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     pid: child.pid!,
     port,
     baseUrl,
     api: new ApiClient(baseUrl, fullEnv.ADMIN_API_KEY ?? ''),
-    output: () => output,
+    output: () => output + diagnosis,
     exited,
     stop: async (graceMs = 20_000) => {
       if (!ended) child.kill('SIGTERM');
-      const timer = setTimeout(() => !ended && child.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(async () => {
+        if (ended) return;
+        // Still running after the grace period: first the report of what it is waiting for.
+        child.kill('SIGUSR2');
+        const report = join(reportDir, 'report.json');
+        for (let waited = 0; waited < 3_000 && !ended; waited += 100) {
+          await new Promise((done) => setTimeout(done, 100));
+          try {
+            diagnosis = summarizeReport(JSON.parse(readFileSync(report, 'utf8')));
+            break;
+          } catch {
+            // not (completely) written yet
+          }
+        }
+        if (!ended) child.kill('SIGKILL');
+      }, graceMs);
       const result = await exited;
       clearTimeout(timer);
       return result;
