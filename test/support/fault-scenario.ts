@@ -78,23 +78,6 @@ export class RotatingFamilies {
   }
 
   /** Every token.refreshed the receiver got, one per event id. */
-  /**
-   * Waits until `count` distinct token.refreshed events (by webhook-id) have arrived and
-   * returns them all. Delivery is at least once: a resend after a fault must not count twice,
-   * or the wait would end one event short.
-   */
-  static async waitForRefreshedEvents(receiver: WebhookReceiver, count: number, timeoutMs: number): Promise<{ id: string; familyId: string }[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const events = RotatingFamilies.refreshedEvents(receiver);
-      if (events.length >= count) return events;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`Expected ${count} distinct token.refreshed events, got ${events.length} within ${timeoutMs} ms`);
-      // Any next request, or the deadline.
-      await receiver.waitFor(receiver.received.length + 1, left).catch(() => undefined);
-    }
-  }
-
   static refreshedEvents(receiver: WebhookReceiver): { id: string; familyId: string }[] {
     const byId = new Map<string, string>();
     for (const request of receiver.received) {

@@ -102,13 +102,34 @@ export class WebhookReceiver {
   }
 
   /** Resolves once `count` requests (matching `filter`) have arrived, or fails after `timeoutMs`. */
-  async waitFor(count: number, timeoutMs = 15_000, filter: (request: ReceivedWebhook) => boolean = () => true): Promise<ReceivedWebhook[]> {
+  waitFor(count: number, timeoutMs = 15_000, filter: (request: ReceivedWebhook) => boolean = () => true): Promise<ReceivedWebhook[]> {
+    return this.waitUntil(() => this.received.filter(filter), count, timeoutMs, 'webhook requests');
+  }
+
+  /**
+   * Resolves once `count` distinct events (by webhook-id, matching `filter`) have arrived, with
+   * the first request of each. Delivery is at least once: a resend must not count twice.
+   */
+  waitForEvents(count: number, timeoutMs = 15_000, filter: (request: ReceivedWebhook) => boolean = () => true): Promise<ReceivedWebhook[]> {
+    const distinct = () => {
+      const byId = new Map<string, ReceivedWebhook>();
+      for (const request of this.received) {
+        const id = String(request.headers['webhook-id']);
+        if (filter(request) && !byId.has(id)) byId.set(id, request);
+      }
+      return [...byId.values()];
+    };
+    return this.waitUntil(distinct, count, timeoutMs, 'distinct webhook events');
+  }
+
+  /** Re-reads `collect` at every arrival until it holds `count` items, or fails after `timeoutMs`. */
+  private async waitUntil<T>(collect: () => T[], count: number, timeoutMs: number, what: string): Promise<T[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const matching = this.received.filter(filter);
-      if (matching.length >= count) return matching;
+      const collected = collect();
+      if (collected.length >= count) return collected;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`Expected ${count} webhook requests, got ${matching.length} within ${timeoutMs} ms`);
+      if (left <= 0) throw new Error(`Expected ${count} ${what}, got ${collected.length} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {
