@@ -32,7 +32,7 @@ export class PinoNestLogger implements LoggerService {
   }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
-    const logger = requestLogContext.getStore() ?? this.root;
+    const logger = requestLogContext.getStore()?.logger ?? this.root;
     const fields: Record<string, unknown> = {};
     // Nest passes the context last; an error's stack, when given, just before it.
     const rest = [...params];
