@@ -121,6 +121,20 @@ export class Database {
     return run;
   }
 
+  /**
+   * SQL for "`column` is one of a list", the list bound as one parameter (see `listParam`), so
+   * that one prepared statement serves lists of every length: SQLite reads a JSON array with
+   * json_each, PostgreSQL takes an array.
+   */
+  oneOf(column: string): string {
+    return this.kind === 'postgres' ? `${column} = ANY(?)` : `${column} IN (SELECT value FROM json_each(?))`;
+  }
+
+  /** The parameter for a `oneOf` condition. */
+  listParam(values: readonly string[]): unknown {
+    return this.kind === 'postgres' ? [...values] : JSON.stringify(values);
+  }
+
   /** `true`/`false` as the driver stores them (SQLite has no boolean type). */
   bool(value: unknown): boolean {
     return value === true || value === 1 || value === '1' || value === 't';

@@ -10,12 +10,18 @@ export class OutboxReader {
   constructor(private readonly db: Database) {}
 
   /**
-   * Hand-written and conditional. Marks the event processed inside the consumer's transaction. The UPDATE is conditional,
-   * so of several consumers racing for one event (the in-process listener and the sweeper,
-   * in any process) exactly one gets `true`.
+   * Hand-written and conditional: marks the events processed inside the consumer's
+   * transaction and returns the ids it marked. The UPDATE is conditional, so of several
+   * consumers racing for one event (the in-process listener and the sweeper, in any process)
+   * exactly one gets it. One statement for the whole list.
    */
-  async takeOver(tx: Transaction, eventId: string, now: number): Promise<boolean> {
-    return (await tx.execute('UPDATE outbox_events SET processed_at = ? WHERE id = ? AND processed_at IS NULL', [now, eventId])) > 0;
+  async takeOver(tx: Transaction, eventIds: readonly string[], now: number): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE outbox_events SET processed_at = ? WHERE ${this.db.oneOf('id')} AND processed_at IS NULL RETURNING id`,
+      [now, this.db.listParam(eventIds)],
+    );
+    return new Set(rows.map((row) => String(row.id)));
   }
 
   /** Committed, unprocessed events of the given types, oldest first. */

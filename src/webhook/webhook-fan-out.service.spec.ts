@@ -4,7 +4,7 @@ import type { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
 import type { WebhookDeliveryRepository } from './webhook-delivery.repository.js';
 import { WebhookFanOut } from './webhook-fan-out.service.js';
-import type { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
+import type { ReceivingSubscription, WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
 import type { WebhookDispatcher } from './webhook.dispatcher.js';
 
 let nextEvent = 0;
@@ -30,9 +30,9 @@ function fanOutWith(duringRound: () => void): { fanOut: WebhookFanOut; takenOver
       ),
   } as unknown as Database;
   const outbox = {
-    takeOver: async (_tx: Transaction, eventId: string) => {
-      takenOver.push(eventId);
-      return true;
+    takeOver: async (_tx: Transaction, eventIds: string[]) => {
+      takenOver.push(...eventIds);
+      return new Set(eventIds);
     },
   } as unknown as OutboxReader;
   const subscriptions = { receiving: async () => [] } as unknown as WebhookSubscriptionRepository;
@@ -71,5 +71,60 @@ describe('WebhookFanOut shutdown', () => {
     expect(takenOver).toEqual(expect.arrayContaining(queuedBeforeStop.map((event) => event.id)));
     // Announced while stopping: still unprocessed in the outbox, where the next process's sweeper finds them.
     expect(takenOver).toHaveLength(queuedBeforeStop.length);
+  });
+});
+
+describe('WebhookFanOut rounds', () => {
+  /** A sweep over fakes: the given events are unprocessed, the given subscriptions exist. */
+  async function sweepWith(events: OutboxMessage[], subscriptions: ReceivingSubscription[]) {
+    const delivered: string[] = [];
+    const db = { transaction: <T>(work: (tx: Transaction) => Promise<T>) => work({} as Transaction) } as unknown as Database;
+    const processed = new Set<string>();
+    const outbox = {
+      unprocessed: async () => events,
+      takeOver: async (_tx: Transaction, eventIds: string[]) => new Set(eventIds.filter((id) => !processed.has(id) && processed.add(id))),
+    } as unknown as OutboxReader;
+    const repository = { receiving: async () => subscriptions } as unknown as WebhookSubscriptionRepository;
+    const deliveries = {
+      insertPending: async (_tx: Transaction, delivery: { subscriptionId: string; eventId: string }) => {
+        delivered.push(`${delivery.eventId}->${delivery.subscriptionId}`);
+        return true;
+      },
+    } as unknown as WebhookDeliveryRepository;
+    const fanOut = new WebhookFanOut(db, outbox, {} as OutboxConsumers, repository, deliveries, {} as WebhookDispatcher);
+    const created = await fanOut.sweep(Date.now());
+    return { created, delivered };
+  }
+
+  const event = (id: string, clientId: string, occurredAt: number): OutboxMessage => ({ id, type: 'token.refreshed', occurredAt, data: { clientId } });
+  const subscription = (id: string, clientId: string | null, createdAt: number, events = ['token.refreshed']): ReceivingSubscription => ({
+    id,
+    clientId,
+    events,
+    url: `https://example.com/${id}`,
+    createdAt,
+    secrets: { secretSealed: 'sealed', previousSecretSealed: null, previousSecretExpiresAt: null },
+  });
+
+  it('gives each event of a round only the subscriptions of its client (or of every client) that existed when it was committed', async () => {
+    const { created, delivered } = await sweepWith(
+      [event('e1', 'client-a', 1_000), event('e2', 'client-b', 2_000), event('e3', 'client-a', 3_000)],
+      [
+        subscription('all-clients', null, 500),
+        subscription('a-from-start', 'client-a', 500),
+        subscription('a-created-later', 'client-a', 2_500),
+        subscription('b-other-events', 'client-b', 500, ['token.revoked']),
+      ],
+    );
+    expect(delivered.sort()).toEqual(
+      ['e1->all-clients', 'e1->a-from-start', 'e2->all-clients', 'e3->all-clients', 'e3->a-from-start', 'e3->a-created-later'].sort(),
+    );
+    expect(created).toBe(6);
+  });
+
+  it('fans an event listed twice in one round out once', async () => {
+    const twice = event('e1', 'client-a', 1_000);
+    const { delivered } = await sweepWith([twice, twice], [subscription('all-clients', null, 500)]);
+    expect(delivered).toEqual(['e1->all-clients']);
   });
 });

@@ -6,7 +6,7 @@ import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
 import { WebhookDeliveryRepository, type DueDelivery } from './webhook-delivery.repository.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
-import { WebhookSubscriptionRepository } from './webhook-subscription.repository.js';
+import { WebhookSubscriptionRepository, type ReceivingSubscription } from './webhook-subscription.repository.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
 import { PacedRounds } from './paced-rounds.js';
 
@@ -115,19 +115,26 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
     const now = Date.now();
     let created = 0;
     const leased: DueDelivery[] = [];
-    for (const event of events) {
-      if (!SUBSCRIBABLE_EVENTS.includes(event.type)) continue;
-      const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
-      // Issued together (one round trip on PostgreSQL): the read changes nothing when the takeover fails.
-      // Only subscriptions that existed when the event was committed receive it.
-      const [taken, subscriptions] = await Promise.all([
-        this.outbox.takeOver(tx, event.id, now),
-        this.subscriptions.receiving(tx, typeof clientId === 'string' ? clientId : null, event.occurredAt),
-      ]);
-      if (!taken) continue;
+    const subscribable = events.filter((event) => SUBSCRIBABLE_EVENTS.includes(event.type));
+    if (subscribable.length === 0) return { created, leased };
+    const clientIds = new Set<string>();
+    let latest = 0;
+    for (const event of subscribable) {
+      const clientId = clientIdOf(event);
+      if (clientId !== null) clientIds.add(clientId);
+      latest = Math.max(latest, event.occurredAt);
+    }
+    // One statement each for the whole round, issued together (one round trip on PostgreSQL).
+    const [taken, subscriptions] = await Promise.all([
+      this.outbox.takeOver(tx, subscribable.map((event) => event.id), now),
+      this.subscriptions.receiving(tx, [...clientIds], latest),
+    ]);
+    for (const event of subscribable) {
+      // Deleted once fanned out, so an event listed twice gets its deliveries once.
+      if (!taken.delete(event.id)) continue;
       let payload: string | undefined;
       for (const subscription of subscriptions) {
-        if (!subscription.events.includes(event.type)) continue;
+        if (!receives(subscription, event)) continue;
         payload ??= JSON.stringify(webhookData(event.data));
         const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
         const id = randomUUID();
@@ -139,4 +146,21 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
     }
     return { created, leased };
   }
+}
+
+function clientIdOf(event: OutboxMessage): string | null {
+  const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
+  return typeof clientId === 'string' ? clientId : null;
+}
+
+/**
+ * Whether an event goes to this subscription: one of its events, of its client when it has
+ * one, and committed after it was created (a subscription receives no older event).
+ */
+function receives(subscription: ReceivingSubscription, event: OutboxMessage): boolean {
+  return (
+    subscription.createdAt <= event.occurredAt &&
+    (subscription.clientId === null || subscription.clientId === clientIdOf(event)) &&
+    subscription.events.includes(event.type)
+  );
 }

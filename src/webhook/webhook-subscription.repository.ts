@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
-import type { Transaction } from '../database/database.js';
+import { Database, type Transaction } from '../database/database.js';
 import type { SealedSigningSecrets } from './webhook-delivery.repository.js';
 import type { WebhookOwner } from './webhook-owner.js';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
 
-/** A subscription an event goes to: its id, events, URL and sealed signing secrets. */
-export interface ReceivingSubscription extends Pick<WebhookSubscriptionEntity, 'id' | 'events' | 'url'> {
+/**
+ * A subscription an event may go to: what decides whether it receives one (its client filter,
+ * events and creation time), its URL and sealed signing secrets.
+ */
+export interface ReceivingSubscription extends Pick<WebhookSubscriptionEntity, 'id' | 'clientId' | 'events' | 'url' | 'createdAt'> {
   secrets: SealedSigningSecrets;
 }
 
@@ -17,7 +20,10 @@ export type SubscriptionUpdate = Partial<Pick<WebhookSubscriptionEntity, 'url' |
 /** The webhook_subscriptions table, as entities. Writes join the caller's transaction. */
 @Injectable()
 export class WebhookSubscriptionRepository {
-  constructor(@InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>) {}
+  constructor(
+    @InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>,
+    private readonly db: Database,
+  ) {}
 
   /** The subscription if this owner may see it: the admin sees all, a client its own (not the admin's filtered to it). */
   findOwned(owner: WebhookOwner, id: string): Promise<WebhookSubscriptionEntity | null> {
@@ -33,21 +39,22 @@ export class WebhookSubscriptionRepository {
   }
 
   /**
-   * Enabled subscriptions that existed at `at` and receive events of this client (or of every
-   * client), with what sending to them needs. Runs once per token event, so a prepared
-   * statement: TypeORM's find would cost more than the statement on every refresh
-   * (bench/hot-path.mjs).
+   * Enabled subscriptions that existed at `at` and receive events of one of these clients or
+   * of every client, for a fan-out round: one prepared statement for all of the round's
+   * events, each of which then takes those that existed when it was committed (`receives`).
    */
-  async receiving(tx: Transaction, clientId: string | null, at: number): Promise<ReceivingSubscription[]> {
+  async receiving(tx: Transaction, clientIds: readonly string[], at: number): Promise<ReceivingSubscription[]> {
     const rows = await tx.query(
-      `SELECT id, events, url, secret_sealed, previous_secret_sealed, previous_secret_expires_at
-         FROM webhook_subscriptions WHERE enabled = ? AND created_at <= ? AND (client_id IS NULL OR client_id = ?)`,
-      [true, at, clientId ?? ''],
+      `SELECT id, client_id, events, url, created_at, secret_sealed, previous_secret_sealed, previous_secret_expires_at
+         FROM webhook_subscriptions WHERE enabled = ? AND created_at <= ? AND (client_id IS NULL OR ${this.db.oneOf('client_id')})`,
+      [true, at, this.db.listParam(clientIds)],
     );
     return rows.map((row) => ({
       id: String(row.id),
+      clientId: row.client_id === null ? null : String(row.client_id),
       events: JSON.parse(String(row.events)) as string[],
       url: String(row.url),
+      createdAt: this.db.num(row.created_at),
       secrets: {
         secretSealed: String(row.secret_sealed),
         previousSecretSealed: row.previous_secret_sealed === null ? null : String(row.previous_secret_sealed),
