@@ -3,6 +3,7 @@ import { IsNull, LessThanOrEqual, MoreThan, Repository, type FindOptionsWhere } 
 import { Database, type Row, type Transaction } from '../database/database.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import type { UserRecord } from '../users/user-store.js';
 
 /** A presented refresh token with its family and client, read in one query. */
 export interface PresentedRefreshToken {
@@ -25,6 +26,11 @@ export interface PresentedRefreshToken {
   };
   /** Null when the client has been deleted. */
   client: { id: string; public: boolean; audience: string } | null;
+  /**
+   * The family's user as the built-in user store keeps it (the `users` table), read with
+   * the token; null when that table does not hold the user (deleted, or a host's own store).
+   */
+  storedUser: UserRecord | null;
 }
 
 export interface NewRefreshToken {
@@ -54,11 +60,13 @@ const FIND_BY_HASH = `
 SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor_id, t.successor_sealed,
        t.grace_until, s.consumed_at AS successor_consumed_at,
        f.user_id, f.client_id, f.scope, f.created_at AS family_created_at, f.expires_at AS family_expires_at,
-       f.revoked_at, c.id AS client_row_id, c.is_public, c.audience
+       f.revoked_at, c.id AS client_row_id, c.is_public, c.audience,
+       u.id AS user_row_id, u.login_id, u.roles AS user_roles, u.disabled AS user_disabled
   FROM refresh_tokens t
   JOIN refresh_token_families f ON f.id = t.family_id
   LEFT JOIN refresh_tokens s ON s.id = t.successor_id
   LEFT JOIN clients c ON c.id = f.client_id
+  LEFT JOIN users u ON u.id = f.user_id
  WHERE t.token_hash = ?`;
 
 /**
@@ -74,7 +82,7 @@ export class RefreshTokenRepository {
     this.tokens = db.dataSource.getRepository(RefreshToken);
   }
 
-  /** The refresh path's one read: the token, its family, its successor's state and its client, in one prepared statement. */
+  /** The refresh path's one read: the token, its family, its successor's state, its client and its stored user, in one prepared statement. */
   async findByHash(tokenHash: string): Promise<PresentedRefreshToken | undefined> {
     const [row] = await this.db.query(FIND_BY_HASH, [tokenHash]);
     return row ? this.toPresented(row) : undefined;
@@ -206,6 +214,14 @@ export class RefreshTokenRepository {
       },
       client: row.client_row_id
         ? { id: String(row.client_row_id), public: this.db.bool(row.is_public), audience: String(row.audience) }
+        : null,
+      storedUser: row.user_row_id
+        ? {
+            id: String(row.user_row_id),
+            loginId: String(row.login_id),
+            roles: JSON.parse(String(row.user_roles)) as string[],
+            disabled: this.db.bool(row.user_disabled),
+          }
         : null,
     };
   }
