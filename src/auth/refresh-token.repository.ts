@@ -4,6 +4,7 @@ import { Database, type Row, type Transaction } from '../database/database.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import type { UserRecord } from '../users/user-store.js';
+import { userRecordOf } from '../users/user.repository.js';
 
 /** A presented refresh token with its family and client, read in one query. */
 export interface PresentedRefreshToken {
@@ -216,12 +217,7 @@ export class RefreshTokenRepository {
         ? { id: String(row.client_row_id), public: this.db.bool(row.is_public), audience: String(row.audience) }
         : null,
       storedUser: row.user_row_id
-        ? {
-            id: String(row.user_row_id),
-            loginId: String(row.login_id),
-            roles: JSON.parse(String(row.user_roles)) as string[],
-            disabled: this.db.bool(row.user_disabled),
-          }
+        ? userRecordOf({ id: String(row.user_row_id), login_id: String(row.login_id), roles: String(row.user_roles), disabled: row.user_disabled }, this.db)
         : null,
     };
   }

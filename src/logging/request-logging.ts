@@ -9,11 +9,11 @@ const SAFE_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'o
 type RawRequest = IncomingMessage & { id?: unknown; originalUrl?: string };
 
 /** The request as logged: method, path without the query string (it may carry a token), a few headers; never the body. */
-function describeRequest(request: RawRequest, requestId: string) {
+function describeRequest(request: RawRequest, requestId: string, remoteAddress: string | undefined) {
   const headers: Record<string, unknown> = {};
   for (const name of SAFE_REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
   const url = request.originalUrl ?? request.url ?? '';
-  return { id: requestId, method: request.method, path: url.split('?')[0], headers, remoteAddress: request.socket?.remoteAddress };
+  return { id: requestId, method: request.method, path: url.split('?')[0], headers, remoteAddress };
 }
 
 /**
@@ -35,13 +35,15 @@ export function requestLogging(root: Logger) {
 
 function logWhenDone(root: Logger, log: RequestLog, request: RawRequest, response: ServerResponse): void {
   const startedAt = Date.now();
+  // Read now: once the socket is closed its address may no longer be known.
+  const remoteAddress = request.socket?.remoteAddress;
   const done = (error?: Error) => {
     response.off('close', done);
     response.off('finish', done);
     response.off('error', done);
     const fields = {
       requestId: log.requestId,
-      req: describeRequest(request, log.requestId),
+      req: describeRequest(request, log.requestId, remoteAddress),
       res: { statusCode: response.statusCode },
       responseTime: Date.now() - startedAt,
     };

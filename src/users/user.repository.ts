@@ -3,15 +3,25 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { Database, type Transaction } from '../database/database.js';
 import { User } from './user.entity.js';
+import type { UserRecord } from './user-store.js';
 
-type UserRow = {
+/** The columns of a users row that make a UserRecord. */
+export type UserRecordRow = {
   id: string;
   login_id: string;
   roles: string;
   disabled: unknown;
+};
+
+type UserRow = UserRecordRow & {
   created_at: unknown;
   updated_at: unknown;
 };
+
+/** A user as the users table stores it (roles as JSON, booleans as the driver spells them). */
+export function userRecordOf(row: UserRecordRow, db: Database): UserRecord {
+  return { id: row.id, loginId: row.login_id, roles: JSON.parse(row.roles) as string[], disabled: db.bool(row.disabled) };
+}
 
 /** What an update may change on a user. */
 export type UserUpdate = Partial<Pick<User, 'roles' | 'disabled' | 'passwordHash'>> & { updatedAt: number };
@@ -33,14 +43,7 @@ export class UserRepository {
     const sql = 'SELECT id, login_id, roles, disabled, created_at, updated_at FROM users WHERE id = ?';
     const [row] = await (tx ?? this.db).query<UserRow>(sql, [id]);
     if (!row) return null;
-    return {
-      id: row.id,
-      loginId: row.login_id,
-      roles: JSON.parse(row.roles) as string[],
-      disabled: this.db.bool(row.disabled),
-      createdAt: this.db.num(row.created_at),
-      updatedAt: this.db.num(row.updated_at),
-    };
+    return { ...userRecordOf(row, this.db), createdAt: this.db.num(row.created_at), updatedAt: this.db.num(row.updated_at) };
   }
 
   findByLoginId(loginId: string, tx?: Transaction): Promise<User | null> {
