@@ -85,6 +85,12 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
       // WAL + NORMAL: a committed transaction survives a process crash; only a power
       // loss can take back the last few.
       db.pragma('synchronous = NORMAL');
+      // Savepoint journals (each grouped transaction has one) in memory. By default one
+      // past 64 KiB spills to a temporary file, kept for the rest of its transaction: under
+      // load that was four writes out of five on the event loop's thread, two syscalls per
+      // page a savepoint touched, for a file only ROLLBACK TO ever reads. Also keeps temporary
+      // sort tables in memory; every query here is bounded.
+      db.pragma('temp_store = MEMORY');
     },
   };
 }

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { readDatabaseConfig } from '../config/database.config.js';
+import { dataSourceOptions } from './data-source-options.js';
 import { Database } from './database.js';
 import { JOURNAL_SIZE_LIMIT_BYTES, SqliteCheckpointer, START_AT_WAL_BYTES } from './sqlite-checkpointer.js';
 
@@ -199,5 +201,52 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
     } finally {
       await checkpointer.onApplicationShutdown();
     }
+  });
+});
+
+describe("the app's SQLite connection (dataSourceOptions)", () => {
+  let dataDir: string;
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'rts-db-options-'));
+    dataSource = new DataSource(dataSourceOptions(readDatabaseConfig({ DATA_DIR: dataDir })));
+    await dataSource.initialize();
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** SQLite's temporary files (a spilled savepoint journal among them), unlinked at once but held open. */
+  const openTemporaryFiles = () =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return ''; // closed meanwhile
+        }
+      })
+      .filter((target) => target.includes('etilqs_'));
+
+  it('keeps a grouped transaction\'s savepoint journal in memory, even past the 64 KiB at which SQLite would spill it to a file', async () => {
+    const db = new Database(dataSource);
+    await dataSource.query('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    // About 100 pages that exist before the group begins: rewriting them all journals every one.
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 400; i++) await tx.execute('INSERT INTO items (id, body) VALUES (?, ?)', [i, 'a'.repeat(900)]);
+    });
+    const seen: string[][] = [];
+    const rewriteAll = (fill: string) =>
+      db.transaction(async (tx) => {
+        await tx.execute('UPDATE items SET body = ?', [fill.repeat(900)]);
+        seen.push(openTemporaryFiles());
+      });
+    // Started in one turn: one group, each member in its own savepoint.
+    await Promise.all([rewriteAll('b'), rewriteAll('c')]);
+    expect(seen).toEqual([[], []]);
+    expect(await db.query('SELECT COUNT(*) AS n FROM items WHERE body = ?', ['c'.repeat(900)])).toEqual([{ n: 400 }]);
   });
 });
