@@ -1,20 +1,29 @@
 #!/usr/bin/env node
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`, e.g. BENCH_CPU_PROF=dir npm run bench):
 // self time by function and by package, so the hot path can be read without DevTools.
-// Usage: node bench/profile-summary.mjs file.cpuprofile [top=30]
+// Usage: node bench/profile-summary.mjs file.cpuprofile [top=30] [--window=FROM-TO]
+// --window keeps the samples taken between FROM and TO seconds after the profile started (the
+// file name gives its wall-clock start), e.g. one phase of a bench run.
 import { readFileSync } from 'node:fs';
 
-const [file, topArg] = process.argv.slice(2);
+const windowArg = process.argv.slice(2).find((arg) => arg.startsWith('--window='));
+const [file, topArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--window='));
 if (!file) {
-  process.stderr.write('usage: profile-summary.mjs file.cpuprofile [top]\n');
+  process.stderr.write('usage: profile-summary.mjs file.cpuprofile [top] [--window=FROM-TO]\n');
   process.exit(2);
 }
+const [windowFrom, windowTo] = windowArg ? windowArg.slice('--window='.length).split('-').map((s) => Number(s) * 1e6) : [0, Infinity];
 const top = Number(topArg ?? 30);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map();
 const deltas = profile.timeDeltas;
-for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (deltas[i] ?? 0));
+let elapsed = 0;
+for (let i = 0; i < profile.samples.length; i++) {
+  elapsed += deltas[i] ?? 0;
+  if (elapsed < windowFrom || elapsed > windowTo) continue;
+  self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (deltas[i] ?? 0));
+}
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 function where(url) {

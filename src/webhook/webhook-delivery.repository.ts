@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { timeOrderedId } from '../common/crypto/time-ordered-id.js';
 import { Database, type Row, type Transaction } from '../database/database.js';
 import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
@@ -161,7 +161,7 @@ export class WebhookDeliveryRepository {
       `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        randomUUID(),
+        timeOrderedId(),
         id,
         attempt.attempt,
         attempt.attemptedAt,
@@ -209,7 +209,7 @@ export class WebhookDeliveryRepository {
    * With `leaseUntil`, the delivery is created claimed, as claimDue would leave it (its
    * first attempt counted, the lease held): its creator sends it without claiming it.
    */
-  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = randomUUID(), leaseUntil: number | null = null): Promise<boolean> {
+  async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = timeOrderedId(now), leaseUntil: number | null = null): Promise<boolean> {
     const inserted = await tx.execute(
       `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, lease_until, created_at)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
@@ -221,7 +221,7 @@ export class WebhookDeliveryRepository {
 
   /** A delivery outside the outbox (the test ping), due now. */
   async createTestDelivery(delivery: NewDelivery, now: number): Promise<string> {
-    const id = randomUUID();
+    const id = timeOrderedId(now);
     await this.db.transaction((tx) => this.insertPending(tx, delivery, now, id));
     return id;
   }

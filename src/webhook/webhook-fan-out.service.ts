@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/crypto/time-ordered-id.js';
 import { Database, type Transaction } from '../database/database.js';
 import { OutboxConsumers } from '../outbox/outbox.consumers.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
@@ -137,7 +137,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
         if (!receives(subscription, event)) continue;
         payload ??= JSON.stringify(webhookData(event.data));
         const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
-        const id = randomUUID();
+        const id = timeOrderedId(now);
         const lease = reservation && leased.length < reservation.slots ? reservation.leaseUntil : null;
         if (!(await this.deliveries.insertPending(tx, delivery, now, id, lease))) continue;
         created++;

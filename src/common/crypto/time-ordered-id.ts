@@ -3,11 +3,13 @@ import { pooledRandomBytes } from './random-pool.js';
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
- * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 bits from the CSPRNG. For
- * internal row keys that are inserted as time goes on (refresh tokens, outbox events): new
- * keys land at the right edge of the primary-key B-tree instead of on a random page of it,
- * so a large table costs a write no more pages than a small one. Ids a client acts on (the
- * family id) stay UUIDv4; the 74 random bits still make these unguessable.
+ * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 bits from the CSPRNG. For row
+ * keys that are inserted as time goes on (refresh tokens, outbox events, webhook deliveries
+ * and their attempts): new keys land at the right edge of the primary-key B-tree, and of
+ * every index that leads with them, instead of on a random page of it, so a large table costs
+ * a write no more pages than a small one, and a group of inserts shares its pages. The family
+ * id, which clients hold and which would tell when they logged in, stays UUIDv4; a
+ * delivery's creation time is shown with it anyway. The 74 random bits keep these unguessable.
  */
 export function timeOrderedId(now: number = Date.now()): string {
   const random = pooledRandomBytes(10);
