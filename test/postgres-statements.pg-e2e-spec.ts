@@ -143,6 +143,27 @@ describe('Database on PostgreSQL (statements straight on the pg pool)', () => {
     expect(order).toEqual(['first holds', 'first commits', 'second holds']);
   });
 
+  it('sends standalone statements issued in one turn together, on one connection, each with its own result or error', async () => {
+    await db.transaction((tx) => tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']));
+    // Sent one by one on a pool of three, the slow ones would each hold a connection of their own.
+    const backend = () => db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)::text AS slept');
+    const results = await Promise.allSettled([
+      backend(),
+      db.query('SELECT value FROM settings WHERE key = ?', ['a']),
+      backend(),
+      db.query('SELECT missing_column FROM settings'),
+      db.query('INSERT INTO settings (key, value) VALUES (?, ?)', ['b', '2']),
+      backend(),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const rows = (index: number) => (results[index] as PromiseFulfilledResult<Record<string, unknown>[]>).value;
+    expect(rows(1)).toEqual([{ value: '1' }]);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(QueryFailedError);
+    expect(new Set([rows(0), rows(2), rows(5)].map((answer) => answer[0]!.pid)).size).toBe(1);
+    // Each statement is its own implicit transaction: the failure took nothing else back.
+    expect(await db.query('SELECT key FROM settings ORDER BY key')).toEqual([{ key: 'a' }, { key: 'b' }]);
+  });
+
   it('a statement past the statement timeout is a "timeout" database fault, and the pool serves on', async () => {
     const slow = db.query('SELECT pg_sleep(3)');
     await expect(slow).rejects.toBeInstanceOf(QueryFailedError);
