@@ -74,7 +74,7 @@ describe('retention statements', () => {
     // Within the window the old token is replayable...
     expect((await refreshAtTokenEndpoint(t.api, client, refreshToken)).body.refresh_token).toBe(rotated.body.refresh_token);
     // ...until the window is over and the kept successor wiped: then it is reuse.
-    expect(await store.wipeExpiredGrace(Date.now() + 61_000)).toBe(1);
+    expect(await store.wipeExpiredGrace(Date.now() + 61_000, 500)).toBe(1);
     expect((await refreshAtTokenEndpoint(t.api, client, refreshToken)).status).toBe(400);
 
     // The family is revoked now; purging everything that ended before "tomorrow" removes it and its tokens.
@@ -82,6 +82,45 @@ describe('retention statements', () => {
     const sessions = await t.api.get(`/api/admin/users/${user.id}/sessions`, { admin: true });
     expect(sessions.body.items ?? sessions.body).toEqual([]);
     expect((await refreshAtTokenEndpoint(t.api, client, rotated.body.refresh_token)).status).toBe(400);
+  });
+
+  it('sweeps ended grace windows in bounded batches, and a used successor ends its predecessor\'s window at once', async () => {
+    const store = t.app.get(RefreshTokenRepository);
+    const job = t.app.get(RetentionJob);
+    const inGrace = () => count('SELECT COUNT(*) AS n FROM refresh_tokens WHERE grace_until IS NOT NULL');
+    const kept = () => count('SELECT COUNT(*) AS n FROM refresh_tokens WHERE successor_sealed IS NOT NULL');
+    // Whatever earlier specs left in a window goes first.
+    await purgeADayLater(() => job.wipeGrace().then(() => 0));
+    expect(await inGrace()).toBe(0);
+
+    const client = await createClient(t.api, { public: true });
+    const user = await createUser(t.api);
+    for (let i = 0; i < 3; i += 1) {
+      const session = await login(t.api, user, client);
+      expect((await refreshAtTokenEndpoint(t.api, client, session.refreshToken)).status).toBe(200);
+    }
+    const chain = await login(t.api, user, client);
+    const first = await refreshAtTokenEndpoint(t.api, client, chain.refreshToken);
+    expect(first.status).toBe(200);
+    expect([await inGrace(), await kept()]).toEqual([4, 4]);
+    // Its successor used: the first token's kept copy and its window end together, and the second token's begin.
+    expect((await refreshAtTokenEndpoint(t.api, client, first.body.refresh_token)).status).toBe(200);
+    expect([await inGrace(), await kept()]).toEqual([4, 4]);
+
+    // One batch wipes at most its limit; the sweep runs batches until one comes back short.
+    expect(await store.wipeExpiredGrace(Date.now() + 61_000, 3)).toBe(3);
+    expect([await inGrace(), await kept()]).toEqual([1, 1]);
+    const batches = jest.spyOn(store, 'wipeExpiredGrace');
+    try {
+      await purgeADayLater(() => job.wipeGrace().then(() => 0));
+      expect(batches).toHaveBeenCalledTimes(1);
+      expect([await inGrace(), await kept()]).toEqual([0, 0]);
+      batches.mockResolvedValueOnce(500).mockResolvedValueOnce(500).mockResolvedValueOnce(7);
+      await job.wipeGrace();
+      expect(batches.mock.calls.slice(1).map(([, limit]) => limit)).toEqual([500, 500, 500]);
+    } finally {
+      batches.mockRestore();
+    }
   });
 
   it('purges revoked families with their tokens in batches, and keeps live ones', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, LessThanOrEqual, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
+import { IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { Database, type Row, type Transaction } from '../database/database.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -129,9 +129,12 @@ export class RefreshTokenRepository {
     return changed === 1;
   }
 
-  /** The successor kept for the grace window is wiped once it has been used. */
+  /**
+   * The successor kept for the grace window is wiped once it has been used, and the window
+   * ends with it, so the grace sweep finds nothing left to do for this token.
+   */
   async forgetSuccessor(tx: Transaction, successorId: string): Promise<void> {
-    await tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL WHERE successor_id = ? AND successor_sealed IS NOT NULL', [
+    await tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE successor_id = ? AND successor_sealed IS NOT NULL', [
       successorId,
     ]);
   }
@@ -142,14 +145,14 @@ export class RefreshTokenRepository {
     return rows.length === 1;
   }
 
-  /** Revokes a live family; false if it was already revoked. Wipes any kept successor. */
+  /** Revokes a live family; false if it was already revoked. Wipes any kept successor, ending its grace window. */
   async revokeFamily(tx: Transaction, familyId: string, now: number, reason: string): Promise<boolean> {
     const changed = await tx.execute(
       'UPDATE refresh_token_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
       [now, reason, familyId],
     );
     if (changed === 1) {
-      await tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL WHERE family_id = ? AND successor_sealed IS NOT NULL', [familyId]);
+      await tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE family_id = ? AND successor_sealed IS NOT NULL', [familyId]);
     }
     return changed === 1;
   }
@@ -165,13 +168,20 @@ export class RefreshTokenRepository {
   }
 
   /** Wipes successors whose grace window has ended. */
-  async wipeExpiredGrace(now: number): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const result = await tx.manager
-        .getRepository(RefreshToken)
-        .update({ graceUntil: LessThanOrEqual(now) }, { successorSealed: null, graceUntil: null });
-      return result.affected ?? 0;
-    });
+  /**
+   * One batch of the grace sweep: wipes at most `limit` kept successors whose window has
+   * ended. Hand-written, bounded like the purges: at a few thousand rotations a second, a
+   * sweep every few seconds has tens of thousands of rows to wipe, and one statement for all
+   * of them held SQLite's single writer, and the event loop, for tens of milliseconds.
+   */
+  async wipeExpiredGrace(now: number, limit: number): Promise<number> {
+    return this.db.transaction((tx) =>
+      tx.execute(
+        `UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL
+          WHERE id IN (SELECT id FROM refresh_tokens WHERE grace_until <= ? ORDER BY grace_until LIMIT ?)`,
+        [now, limit],
+      ),
+    );
   }
 
   /**
