@@ -167,7 +167,6 @@ export class RefreshTokenRepository {
     return manager.getRepository(RefreshTokenFamily).find({ where: filter, order: { createdAt: 'DESC' } });
   }
 
-  /** Wipes successors whose grace window has ended. */
   /**
    * One batch of the grace sweep: wipes at most `limit` kept successors whose window has
    * ended. Hand-written, bounded like the purges: at a few thousand rotations a second, a
