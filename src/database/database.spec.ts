@@ -183,6 +183,28 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
     }
   });
 
+  it('starts the WAL over under a steady stream of writes, without the writing connection\'s backstop checkpoint', async () => {
+    const checkpointer = new SqliteCheckpointer(dataSource);
+    checkpointer.onModuleInit();
+    try {
+      // Backstop off: only the thread's passes, finished by the writer between its transactions, let the WAL start over.
+      await dataSource.query('PRAGMA wal_autocheckpoint = 0');
+      const wal = join(dir, 'db.sqlite-wal');
+      const transactions = 6_000; // each commits at least one 4 KiB page: 24 MB of WAL if it never started over
+      let largest = 0;
+      for (let i = 0; i < transactions; i++) {
+        await db.transaction((tx) => tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', [`row-${i}-${'x'.repeat(400)}`, true, i]));
+        largest = Math.max(largest, statSync(wal, { throwIfNoEntry: false })?.size ?? 0);
+        // A steady load rather than a flood: a few thousand commits a second.
+        if (i % 3 === 2) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      expect(await db.query('SELECT COUNT(*) AS n FROM items')).toEqual([{ n: transactions }]);
+      expect(largest).toBeLessThan(12 * 1024 * 1024);
+    } finally {
+      await checkpointer.onApplicationShutdown();
+    }
+  });
+
   it('caps the WAL: journal_size_limit on the connection, and an idle WAL emptied by a TRUNCATE checkpoint', async () => {
     const checkpointer = new SqliteCheckpointer(dataSource);
     checkpointer.onModuleInit();
