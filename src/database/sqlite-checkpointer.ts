@@ -44,12 +44,17 @@ db.pragma('synchronous = NORMAL');
 db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
 let lastLog = -1;
 let idleTicks = 0;
+let reported = -1;
 const timer = setInterval(() => {
   try {
     let [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
     // Frames committed while a pass copied are few: a second pass nearly catches up.
     if (checkpointed < log) [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (log >= workerData.finishAtFrames && log - checkpointed <= workerData.finishAtFrames / 4) parentPort.postMessage('copied');
+    // Once per WAL length: an idle WAL is not reported again (the next write starts it over anyway).
+    if (log >= workerData.finishAtFrames && log - checkpointed <= workerData.finishAtFrames / 4 && log !== reported) {
+      reported = log;
+      parentPort.postMessage('copied');
+    }
     idleTicks = log === lastLog ? idleTicks + 1 : 0;
     lastLog = log;
     // Idle and fully copied back: empty the WAL file itself (TRUNCATE waits for no one:
@@ -128,7 +133,7 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private startWorker(file: string, connection: BetterSqlite3.Database): void {
-    this.worker = new Worker(WORKER_SOURCE, {
+    const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
@@ -139,12 +144,15 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
         finishAtFrames: FINISH_AT_FRAMES,
       },
     });
-    this.worker.unref();
-    this.worker.on('message', () => setImmediate(() => this.finishCheckpoint(connection)));
-    this.worker.on('error', (error) => {
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', () => setImmediate(() => this.finishCheckpoint(connection)));
+    worker.on('error', (error) => {
       // The connection's own checkpoint still runs (less often), so this is not fatal.
       this.logger.error(`WAL checkpoint thread stopped: ${error instanceof Error ? error.message : String(error)}`);
       this.worker = undefined;
+      // Whatever state it is in, it is not asked again: it must not go on checkpointing or reporting.
+      void worker.terminate();
       // During shutdown the connection may be closed already; an error here would end the process.
       if (connection.open) connection.pragma('wal_autocheckpoint = 1000');
     });
