@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { retentionConfig, type RetentionConfig } from '../config/retention.config.js';
-import { purgeInBatches, purgeTiming, ScheduledPurge } from '../database/batched-purge.js';
+import { PurgeSchedule, purgeInBatches, purgeTiming, ScheduledPurge } from '../database/batched-purge.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 const GRACE_SWEEP_MS = 5_000;
@@ -15,10 +15,16 @@ const GRACE_SWEEP_BATCH = 500;
  */
 @Injectable()
 export class RetentionJob extends ScheduledPurge {
-  private readonly logger = new Logger(RetentionJob.name);
-  private graceTimer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
-  private readonly stopping = new AbortController();
+  /** Kept successors whose grace window has ended, wiped in short batches with the event loop running between them. */
+  private readonly graceSweep = new PurgeSchedule(
+    new Logger(RetentionJob.name),
+    'kept successors past their grace window',
+    (signal) => {
+      const now = this.clock.now();
+      return purgeInBatches((size) => this.store.wipeExpiredGrace(now, size), GRACE_SWEEP_BATCH, signal);
+    },
+    false,
+  );
 
   constructor(
     private readonly store: RefreshTokenRepository,
@@ -29,31 +35,18 @@ export class RetentionJob extends ScheduledPurge {
   }
 
   override onApplicationBootstrap(): void {
-    this.graceTimer = setInterval(() => void this.wipeGrace(), GRACE_SWEEP_MS).unref();
+    this.graceSweep.start(GRACE_SWEEP_MS);
     super.onApplicationBootstrap();
   }
 
   override async onModuleDestroy(): Promise<void> {
-    clearInterval(this.graceTimer);
-    this.stopping.abort();
-    await this.sweeping;
+    await this.graceSweep.stop();
     return super.onModuleDestroy();
   }
 
-  /**
-   * Wipes the kept successors whose grace window has ended, in short batches with the event
-   * loop running between them; never two sweeps at once, and none once the job stops.
-   */
+  /** One grace sweep now (never two at once, none once the job stops). */
   wipeGrace(): Promise<void> {
-    if (this.stopping.signal.aborted) return Promise.resolve();
-    const now = this.clock.now();
-    this.sweeping ??= purgeInBatches((size) => this.store.wipeExpiredGrace(now, size), GRACE_SWEEP_BATCH, this.stopping.signal)
-      .then(() => undefined)
-      .catch((error: Error) => this.logger.warn(`Grace sweep failed: ${error.message}`))
-      .finally(() => {
-        this.sweeping = undefined;
-      });
-    return this.sweeping;
+    return this.graceSweep.runOnce();
   }
 
   protected purgeBatch(before: number, size: number): Promise<number> {

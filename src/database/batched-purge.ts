@@ -27,6 +27,8 @@ export class PurgeSchedule {
     private readonly what: string,
     /** One purge; it should end after its current batch once `signal` is aborted (see purgeInBatches). */
     private readonly purge: (signal: AbortSignal) => Promise<number>,
+    /** Say how many rows each run removed (off for a sweep that runs every few seconds). */
+    private readonly reportPurged = true,
   ) {}
 
   start(intervalMs: number): void {
@@ -37,7 +39,7 @@ export class PurgeSchedule {
     if (this.stopping.signal.aborted) return Promise.resolve();
     this.running ??= this.purge(this.stopping.signal)
       .then((purged) => {
-        if (purged > 0) this.logger.log(`Purged ${purged} ${this.what}`);
+        if (purged > 0 && this.reportPurged) this.logger.log(`Purged ${purged} ${this.what}`);
       })
       .catch((error: Error) => this.logger.warn(`Purge of ${this.what} failed: ${error.message}`))
       .finally(() => {
