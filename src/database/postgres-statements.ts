@@ -98,12 +98,7 @@ export class PostgresStatements {
     }
     const { client } = checkout;
     const pipelined = batch.length > 1;
-    if (pipelined) {
-      setPipeline(client, true);
-      const stream = socketOf(client);
-      stream.cork();
-      process.nextTick(() => stream.uncork());
-    }
+    if (pipelined) pipelineThisTurn(client);
     try {
       await Promise.all(
         batch.map((item) =>
@@ -125,11 +120,8 @@ export class PostgresStatements {
     const afterCommit: (() => void)[] = [];
     let runner: QueryRunner | undefined;
     const adopt = () => (runner ??= adoptConnection(client, this.dataSource));
-    setPipeline(client, true);
     // Everything the work issues before it first waits leaves in one write, BEGIN included.
-    const stream = socketOf(client);
-    stream.cork();
-    process.nextTick(() => stream.uncork());
+    pipelineThisTurn(client);
     const begun = this.run(client, { text: 'BEGIN' });
     begun.catch(() => undefined); // its failure fails the statements behind it; awaited before COMMIT
     const tx: Transaction = {
@@ -220,8 +212,12 @@ function setPipeline(client: PoolClient, on: boolean): void {
   (client as unknown as { pipeline: boolean }).pipeline = on;
 }
 
-function socketOf(client: PoolClient): { cork(): void; uncork(): void } {
-  return (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+/** Pipeline mode on, and what is issued on the connection in this turn leaves in one write. */
+function pipelineThisTurn(client: PoolClient): void {
+  setPipeline(client, true);
+  const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+  stream.cork();
+  process.nextTick(() => stream.uncork());
 }
 
 /**
