@@ -144,8 +144,42 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
     });
   });
 
+  it('runs betweenWrites work with no transaction open, after the transactions asked before it, holding back those asked meanwhile', async () => {
+    const connection = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    // Another connection writes while the work runs: it would be SQLITE_BUSY if ours held a transaction.
+    const other = new BetterSqlite3(join(dir, 'db.sqlite'), { timeout: 0 });
+    const events: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let workStarted!: () => void;
+    const started = new Promise<void>((resolve) => (workStarted = resolve));
+    try {
+      const before = db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['before', true]));
+      const between = db.betweenWrites(async () => {
+        other.prepare('INSERT INTO items (id, flag) VALUES (?, ?)').run('other', 1);
+        events.push(`work: in a transaction ${connection.inTransaction}`);
+        workStarted();
+        await held;
+      });
+      await started;
+      const after = db.transaction(async (tx) => {
+        events.push('after began');
+        await tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['after', true]);
+      });
+      // Were it not held, the queue would begin it within this turn's microtasks: a check phase later, it has not.
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push('released');
+      release();
+      await Promise.all([before, between, after]);
+      expect(events).toEqual(['work: in a transaction false', 'released', 'after began']);
+      expect(await db.query('SELECT id FROM items ORDER BY id')).toEqual([{ id: 'after' }, { id: 'before' }, { id: 'other' }]);
+    } finally {
+      other.close();
+    }
+  });
+
   it('checkpoints the WAL into the database file from a background thread', async () => {
-    const checkpointer = new SqliteCheckpointer(dataSource);
+    const checkpointer = new SqliteCheckpointer(dataSource, db);
     checkpointer.onModuleInit();
     try {
       const file = join(dir, 'db.sqlite');
@@ -163,7 +197,7 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
   });
 
   it('survives its checkpoint thread failing after the connection has closed (a shutdown in progress)', async () => {
-    const checkpointer = new SqliteCheckpointer(dataSource);
+    const checkpointer = new SqliteCheckpointer(dataSource, db);
     checkpointer.onModuleInit();
     try {
       await db.transaction(async (tx) => {
@@ -184,7 +218,7 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
   });
 
   it('starts the WAL over under a steady stream of writes, without the writing connection\'s backstop checkpoint', async () => {
-    const checkpointer = new SqliteCheckpointer(dataSource);
+    const checkpointer = new SqliteCheckpointer(dataSource, db);
     checkpointer.onModuleInit();
     try {
       // Backstop off: only the thread's passes, finished by the writer between its transactions, let the WAL start over.
@@ -206,7 +240,7 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
   });
 
   it('caps the WAL: journal_size_limit on the connection, and an idle WAL emptied by a TRUNCATE checkpoint', async () => {
-    const checkpointer = new SqliteCheckpointer(dataSource);
+    const checkpointer = new SqliteCheckpointer(dataSource, db);
     checkpointer.onModuleInit();
     try {
       expect(await dataSource.query('PRAGMA journal_size_limit')).toEqual([{ journal_size_limit: JOURNAL_SIZE_LIMIT_BYTES }]);

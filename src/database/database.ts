@@ -70,11 +70,12 @@ class CommitHooks {
  * answered before the shared COMMIT: a rotation is acknowledged only once it is durable.
  * The commit (its WAL append) and the BEGIN/COMMIT statements are paid once per group.
  */
-/** A transaction waiting for its group. */
+/** A transaction waiting for its group, or (`between`) work waiting to run between two groups. */
 interface GroupedTransaction {
   work: (tx: Transaction) => Promise<unknown>;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
+  between?: true;
 }
 
 /** Bounds one group, so its COMMIT and the wait of its first member stay short. */
@@ -85,6 +86,8 @@ export class Database {
   readonly kind: 'sqlite' | 'postgres';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly waiting: GroupedTransaction[] = [];
+  /** How many of `waiting` are `between` work: a group ends before the first. */
+  private betweenWaiting = 0;
   private draining = false;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly direct: boolean;
@@ -106,19 +109,38 @@ export class Database {
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.postgres) return this.postgres.transaction(work);
-    if (this.direct) {
-      return new Promise<T>((resolve, reject) => {
-        this.waiting.push({ work, resolve: resolve as (result: unknown) => void, reject });
-        if (!this.draining) {
-          this.draining = true;
-          // After this turn's I/O callbacks, so that every transaction they start joins the group.
-          setImmediate(() => void this.drain());
-        }
-      });
-    }
+    if (this.direct) return this.enqueue(work) as Promise<T>;
     const run = this.queue.then(() => this.sqliteTransaction(work));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * SQLite: runs `work` while this process has no write transaction open, and begins none
+   * until it settles: after the transactions already requested, before those requested
+   * meanwhile. The event loop stays free while it runs (the checkpoint thread's finishing
+   * pass uses this). `work` must settle by itself within a bounded time: writes wait for it.
+   */
+  betweenWrites(work: () => Promise<void>): Promise<void> {
+    if (this.postgres) throw new Error('betweenWrites is for SQLite');
+    if (this.direct) {
+      this.betweenWaiting++;
+      return this.enqueue(work, true) as Promise<void>;
+    }
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private enqueue(work: GroupedTransaction['work'], between?: true): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push(between ? { work, resolve, reject, between } : { work, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // After this turn's I/O callbacks, so that every transaction they start joins the group.
+        setImmediate(() => void this.drain());
+      }
+    });
   }
 
   /**
@@ -170,7 +192,15 @@ export class Database {
   private async drain(): Promise<void> {
     try {
       while (this.waiting.length > 0) {
-        const group = this.waiting.splice(0, MAX_GROUP_SIZE);
+        if (this.waiting[0].between) {
+          const { work, resolve, reject } = this.waiting.shift()!;
+          this.betweenWaiting--;
+          // No transaction is open here, and the next group begins once this has settled.
+          await (work as () => Promise<void>)().then(resolve, reject);
+          continue;
+        }
+        const end = this.betweenWaiting > 0 ? this.waiting.findIndex((item) => item.between) : -1;
+        const group = this.waiting.splice(0, end === -1 ? MAX_GROUP_SIZE : Math.min(end, MAX_GROUP_SIZE));
         try {
           await this.commitGroup(group);
         } catch (error) {

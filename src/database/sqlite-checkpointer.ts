@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { stopThread } from '../common/stop-thread.js';
 import { DataSource } from 'typeorm';
+import { Database } from './database.js';
 
 /** How often the background thread copies the WAL back into the database file. */
 const CHECKPOINT_INTERVAL_MS = 100;
@@ -35,6 +36,12 @@ export const START_AT_WAL_BYTES = 1024 * 1024;
  * finishes, the more each one has to copy and sync on the event loop.
  */
 export const FINISH_AT_FRAMES = 256;
+/**
+ * Writes wait for the thread's finishing pass at most this long; past it they go on, and
+ * this WAL is finished by a later pass. The pass copies a few transactions' frames and syncs
+ * (2-20 ms measured, most on a file of a million tokens).
+ */
+export const FINISH_TIMEOUT_MS = 100;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -68,7 +75,18 @@ const timer = setInterval(() => {
     // SQLITE_BUSY: another checkpoint is running; the next tick catches up.
   }
 }, workerData.intervalMs);
-parentPort.once('message', () => {
+parentPort.on('message', (message) => {
+  if (typeof message === 'object' && message !== null && 'finish' in message) {
+    // Asked between two of the writing connection's transactions: nothing is committed while
+    // this pass copies, so it copies every frame and the next write starts the WAL over.
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // SQLITE_BUSY: this time the WAL goes on; the next long WAL asks again.
+    }
+    parentPort.postMessage({ finished: message.finish });
+    return;
+  }
   clearInterval(timer);
   db.close();
   parentPort.close();
@@ -102,16 +120,26 @@ function walBytes(wal: string): number {
  * than a pass copies. The WAL then grew to the backstop, and the committing connection copied
  * what was left on the event loop: 5–12 ms every 0.3 s at a few thousand rotations a second,
  * 16–26 ms on a file holding a million tokens (random pages). So once the thread has copied a
- * long WAL, it says so, and the writing connection copies the few frames committed since,
- * between two of its transactions, and the next write starts the WAL over.
+ * long WAL, it says so; the process then holds its next write transaction back while the
+ * thread copies the few frames committed since (Database.betweenWrites), and the next write
+ * starts the WAL over. The event loop goes on serving meanwhile: the copy and its syncs are
+ * the thread's, and only commits wait for them (FINISH_TIMEOUT_MS at most).
  */
 @Injectable()
 export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SqliteCheckpointer.name);
   private worker?: Worker;
   private walWatch?: NodeJS.Timeout;
+  /** A finishing pass asked for and not over yet: one at a time. */
+  private finishing = false;
+  private passes = 0;
+  /** Ends the pass in progress: the thread answered it (its number), or exited (undefined). */
+  private passOver?: (answered?: number) => void;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
+  ) {}
 
   onModuleInit(): void {
     if (this.dataSource.options.type !== 'better-sqlite3') return;
@@ -146,8 +174,14 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
     });
     this.worker = worker;
     worker.unref();
-    worker.on('message', () => setImmediate(() => this.finishCheckpoint(connection)));
+    worker.on('message', (message: 'copied' | { finished: number }) => {
+      if (message === 'copied') this.finishCheckpoint(worker);
+      else this.passOver?.(message.finished);
+    });
+    worker.on('exit', () => this.passOver?.());
     worker.on('error', (error) => {
+      // A thread given up on (failed before, or stopping) may report again as it ends: said once is enough.
+      if (this.worker !== worker) return;
       // The connection's own checkpoint still runs (less often), so this is not fatal.
       this.logger.error(`WAL checkpoint thread stopped: ${error instanceof Error ? error.message : String(error)}`);
       this.worker = undefined;
@@ -159,17 +193,37 @@ export class SqliteCheckpointer implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Copies back the frames committed since the thread's last pass (a few transactions' worth),
-   * on the connection that writes and between two of its transactions, so that the next write
-   * finds the WAL fully copied and starts it over.
+   * Has the thread copy back the frames committed since its last pass (a few transactions'
+   * worth) between two of this process's write transactions, so that the next write finds
+   * the WAL fully copied and starts it over.
    */
-  private finishCheckpoint(connection: BetterSqlite3.Database): void {
-    if (!connection.open || connection.inTransaction) return; // the thread's next pass asks again
-    try {
-      connection.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy with the thread's own pass: the next one asks again.
-    }
+  private finishCheckpoint(worker: Worker): void {
+    if (this.finishing) return;
+    this.finishing = true;
+    void this.db
+      .betweenWrites(() => this.finishingPass(worker))
+      .finally(() => {
+        this.finishing = false;
+      });
+  }
+
+  /** Settles when the thread has answered this pass, has exited, or after FINISH_TIMEOUT_MS. */
+  private finishingPass(worker: Worker): Promise<void> {
+    if (this.worker !== worker) return Promise.resolve(); // stopped or failed meanwhile
+    const pass = ++this.passes;
+    return new Promise<void>((resolve) => {
+      const over = () => {
+        clearTimeout(timer);
+        this.passOver = undefined;
+        resolve();
+      };
+      const timer = setTimeout(over, FINISH_TIMEOUT_MS);
+      this.passOver = (answered) => {
+        // A pass that timed out may answer late, during the next one: that answer is not this pass's.
+        if (answered === undefined || answered === pass) over();
+      };
+      worker.postMessage({ finish: pass });
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
