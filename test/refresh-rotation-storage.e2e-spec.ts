@@ -1,6 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { join } from 'node:path';
+import { sha256 } from '../src/common/crypto/hashing.js';
 import { Database } from '../src/database/database.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -98,6 +99,45 @@ describe(`refresh rotation on durable storage (${process.env.DATABASE_URL ? 'Pos
       const afterReuse = await refreshAtTokenEndpoint(t.api, client, winners[0]!.body.refresh_token);
       expect(afterReuse.status).toBe(400);
       expect(afterReuse.body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe("a client's row changed by another connection (another process, an operator's tool)", () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp();
+    });
+    afterAll(() => t.close());
+
+    /** Sets the client's secret outside this server's own writes: on SQLite through a second connection to its file. */
+    async function setSecretElsewhere(clientId: string, secret: string): Promise<void> {
+      const db = t.app.get(Database);
+      if (db.kind === 'postgres') {
+        await db.query('UPDATE clients SET secret_hash = ? WHERE id = ?', [sha256(secret), clientId]);
+        return;
+      }
+      const file = new Sqlite(join(t.dataDir, 'refresh-tokens.sqlite'), { timeout: 5000 });
+      try {
+        file.prepare('UPDATE clients SET secret_hash = ? WHERE id = ?').run(sha256(secret), clientId);
+      } finally {
+        file.close();
+      }
+    }
+
+    it('authenticates with the secret as committed now, not as the server last read it', async () => {
+      const client = await createClient(t.api, { public: false });
+      const user = await createUser(t.api);
+      // Read (and kept) by the server: a login and a refresh with the current secret.
+      const { refreshToken } = await login(t.api, user, client);
+      const first = await refreshAtTokenEndpoint(t.api, client, refreshToken);
+      expect(first.status).toBe(200);
+      await setSecretElsewhere(client.clientId, 'a secret set elsewhere, long enough');
+      const withOld = await refreshAtTokenEndpoint(t.api, client, first.body.refresh_token);
+      expect(withOld.status).toBe(401);
+      expect(withOld.body.error).toBe('invalid_client');
+      const withNew = await refreshAtTokenEndpoint(t.api, { ...client, clientSecret: 'a secret set elsewhere, long enough' }, first.body.refresh_token);
+      expect(withNew.status).toBe(200);
     });
   });
 
