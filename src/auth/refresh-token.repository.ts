@@ -71,6 +71,50 @@ SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor
  WHERE t.token_hash = ?`;
 
 /**
+ * PostgreSQL: a whole rotation as one statement, so one round trip and one commit. The family
+ * row is locked first, live or not at all (a revocation that commits meanwhile is waited for,
+ * and then there is no live family); the consume is then the conditional UPDATE that decides,
+ * as in the transaction SQLite runs, and every other write depends on it. So the statement
+ * writes the whole rotation or nothing, and locks the family before its tokens, in the order
+ * a revocation does.
+ */
+const ROTATE_AT_ONCE = `
+WITH family AS (
+  SELECT id FROM refresh_token_families WHERE id = $6 AND revoked_at IS NULL FOR UPDATE
+), consumed AS (
+  UPDATE refresh_tokens SET consumed_at = $1, successor_id = $2, successor_sealed = $3, grace_until = $4
+   WHERE id = $5 AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM family)
+  RETURNING id
+), advanced AS (
+  UPDATE refresh_token_families SET rotation = $7, last_used_at = $1, ip = COALESCE($8, ip), user_agent = COALESCE($9, user_agent)
+   WHERE id = $6 AND EXISTS (SELECT 1 FROM consumed)
+), successor AS (
+  INSERT INTO refresh_tokens (id, family_id, token_hash, generation, issued_at, expires_at)
+  SELECT $2::varchar, $6::varchar, $10::varchar, $7::integer, $1::bigint, $11::bigint WHERE EXISTS (SELECT 1 FROM consumed)
+), forgotten AS (
+  UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL
+   WHERE $12::boolean AND successor_id = $5 AND successor_sealed IS NOT NULL AND EXISTS (SELECT 1 FROM consumed)
+), event AS (
+  INSERT INTO outbox_events (id, type, payload, created_at, processed_at)
+  SELECT $13::varchar, $14::varchar, $15::text, $16::bigint, $17::bigint WHERE EXISTS (SELECT 1 FROM consumed)
+)
+SELECT EXISTS (SELECT 1 FROM consumed) AS consumed`;
+
+/** What a rotation writes, whichever way it is written. */
+export interface Rotation {
+  tokenId: string;
+  familyId: string;
+  now: number;
+  successor: NewRefreshToken;
+  successorSealed: string | null;
+  graceUntil: number | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** Wipe the kept successor of the token before this one (its grace window ends with this use). */
+  forgetPredecessor: boolean;
+}
+
+/**
  * Refresh-token families and their tokens. Plain reads and writes go through TypeORM; the
  * statements of the refresh path are hand-written and prepared, each saying what it
  * guarantees: every state change there is one conditional statement whose row count decides.
@@ -105,19 +149,37 @@ export class RefreshTokenRepository {
    * Consumes a live token, naming its successor. Only one caller can win: the row changes
    * only while `consumed_at` is still NULL.
    */
-  async consume(
-    tx: Transaction,
-    tokenId: string,
-    now: number,
-    successorId: string,
-    successorSealed: string | null,
-    graceUntil: number | null,
-  ): Promise<boolean> {
+  async consume(tx: Transaction, rotation: Rotation): Promise<boolean> {
     const changed = await tx.execute(
       'UPDATE refresh_tokens SET consumed_at = ?, successor_id = ?, successor_sealed = ?, grace_until = ? WHERE id = ? AND consumed_at IS NULL',
-      [now, successorId, successorSealed, graceUntil, tokenId],
+      [rotation.now, rotation.successor.id, rotation.successorSealed, rotation.graceUntil, rotation.tokenId],
     );
     return changed === 1;
+  }
+
+  /**
+   * PostgreSQL: the rotation and its event in one statement (ROTATE_AT_ONCE). False, with
+   * nothing written, when another request consumed the token first or the family is no
+   * longer live: the caller reads the token again, as after a lost race.
+   */
+  async rotateAtOnce(rotation: Rotation, event: readonly unknown[]): Promise<boolean> {
+    const { successor } = rotation;
+    const [row] = await this.db.writeAlone<{ consumed: boolean }>(ROTATE_AT_ONCE, [
+      rotation.now,
+      successor.id,
+      rotation.successorSealed,
+      rotation.graceUntil,
+      rotation.tokenId,
+      rotation.familyId,
+      successor.generation,
+      rotation.ip,
+      rotation.userAgent,
+      successor.tokenHash,
+      successor.expiresAt,
+      rotation.forgetPredecessor,
+      ...event,
+    ]);
+    return row.consumed === true;
   }
 
   /** Moves a live family to its next rotation; false if it was revoked meanwhile. */

@@ -15,7 +15,7 @@ import { AccessTokenService, type PreparedAccessToken } from './access-token.ser
 import { TokenEventWriter, type EventFamily } from './events/token-event.writer.js';
 import type { TokenReuseDetectedData } from './events/token-events.js';
 import { REFRESH_METRICS, type RefreshMetrics } from './refresh-metrics.js';
-import { RefreshTokenRepository, type PresentedRefreshToken } from './refresh-token.repository.js';
+import { RefreshTokenRepository, type PresentedRefreshToken, type Rotation } from './refresh-token.repository.js';
 
 /** Where a request came from, for the event and the session list. */
 export interface RequestContext {
@@ -238,27 +238,37 @@ export class TokenService {
     const signature = this.accessTokens.sign(prepared);
     signature.catch(() => undefined); // awaited below, unless the transaction fails first
     const context = { ip: request.ip ?? null, userAgent: request.userAgent ?? null };
-    await this.db.transaction(async (tx) => {
-      // Issued together, so that PostgreSQL gets the rotation as one pipelined batch. The
-      // consume still decides: unless it changed the row and the family was live, the
-      // transaction rolls back whole, the statements issued behind it included.
-      const [consumed, advanced] = await Promise.all([
-        this.store.consume(tx, token.id, now, successorId, sealed, grace > 0 ? now + grace : null),
-        this.store.advanceFamily(tx, token.familyId, rotation, now, context.ip, context.userAgent),
-        this.store.insertToken(tx, {
-          id: successorId,
-          familyId: token.familyId,
-          tokenHash: sha256(successor),
-          generation: rotation,
-          issuedAt: now,
-          expiresAt: successorExpiresAt,
-        }),
-        grace > 0 && token.generation > 0 ? this.store.forgetSuccessor(tx, token.id) : undefined,
-        this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now),
-      ]);
-      if (!consumed) throw new RotationRaceLost();
-      if (!advanced) throw invalidGrant();
-    });
+    const write: Rotation = {
+      tokenId: token.id,
+      familyId: token.familyId,
+      now,
+      successor: { id: successorId, familyId: token.familyId, tokenHash: sha256(successor), generation: rotation, issuedAt: now, expiresAt: successorExpiresAt },
+      successorSealed: sealed,
+      graceUntil: grace > 0 ? now + grace : null,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      forgetPredecessor: grace > 0 && token.generation > 0,
+    };
+    if (this.db.kind === 'postgres') {
+      const event = this.events.prepareRefreshed(eventFamily(token), rotation, prepared, context, now);
+      // Nothing written: the token or its family changed since it was read; read it again.
+      if (!(await this.store.rotateAtOnce(write, event.row))) throw new RotationRaceLost();
+      this.events.announce(event);
+    } else {
+      await this.db.transaction(async (tx) => {
+        // The consume decides: unless it changed the row and the family was live, the
+        // transaction rolls back whole, the statements issued behind it included.
+        const [consumed, advanced] = await Promise.all([
+          this.store.consume(tx, write),
+          this.store.advanceFamily(tx, token.familyId, rotation, now, context.ip, context.userAgent),
+          this.store.insertToken(tx, write.successor),
+          write.forgetPredecessor ? this.store.forgetSuccessor(tx, token.id) : undefined,
+          this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now),
+        ]);
+        if (!consumed) throw new RotationRaceLost();
+        if (!advanced) throw invalidGrant();
+      });
+    }
     const accessToken = await signature;
     this.metrics?.refreshOutcome('success');
     return this.result(token, prepared, accessToken, successor, successorExpiresAt, scope);

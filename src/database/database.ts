@@ -107,6 +107,16 @@ export class Database {
     return (await this.dataSource.query(sql, params)) as T[];
   }
 
+  /**
+   * One writing statement that is a transaction by itself (a data-modifying WITH on
+   * PostgreSQL): on PostgreSQL on a connection of its own rather than in a batch of
+   * standalone statements (see PostgresStatements.alone); on SQLite as query() runs it.
+   */
+  async writeAlone<T extends Row = Row>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.postgres) return this.postgres.alone<T>(sql, params);
+    return this.query<T>(sql, params);
+  }
+
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.postgres) return this.postgres.transaction(work);
     if (this.direct) return this.enqueue(work) as Promise<T>;

@@ -87,6 +87,20 @@ export class PostgresStatements {
     });
   }
 
+  /**
+   * One statement on a connection of its own, as its own transaction: for a write. In a
+   * batch, each statement's commit would wait for the flush of the commits before it on
+   * that connection; on connections of their own, concurrent commits share flushes.
+   */
+  async alone<T extends Row = Row>(sql: string, params: unknown[]): Promise<T[]> {
+    const checkout = await this.checkout();
+    try {
+      return (await this.run(checkout.client, this.statement(sql), params)).rows as T[];
+    } finally {
+      this.release(checkout);
+    }
+  }
+
   /** Sends a batch of standalone statements on one connection, pipelined, and answers each with its own outcome. */
   private async runBatch(batch: readonly Batched[]): Promise<void> {
     let checkout: Checkout;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from '../../database/database.js';
-import { OutboxWriter } from '../../outbox/outbox.writer.js';
+import { OutboxWriter, type PreparedEvent } from '../../outbox/outbox.writer.js';
 import type { PreparedAccessToken } from '../access-token.service.js';
 import { TokenEvents, type TokenEvent, type TokenReuseDetectedData } from './token-events.js';
 
@@ -40,8 +40,19 @@ export class TokenEventWriter {
     replay: boolean,
     now: number,
   ): Promise<TokenEvent<'token.refreshed'>> {
-    const scope = Array.isArray(prepared.claims.scope) ? prepared.claims.scope.join(' ') : prepared.claims.scope;
-    return this.outbox.record(tx, TokenEvents.Refreshed, { ...base({ ...family, scope }, rotation, context), ...accessTokenFacts(prepared), replay }, now);
+    return this.outbox.record(tx, TokenEvents.Refreshed, refreshedData(family, rotation, prepared, context, replay), now);
+  }
+
+  /**
+   * `token.refreshed` as a row for a statement that inserts it itself (the PostgreSQL
+   * rotation); announce() it once that statement has committed.
+   */
+  prepareRefreshed(family: EventFamily, rotation: number, prepared: PreparedAccessToken, context: EventContext, now: number): PreparedEvent {
+    return this.outbox.prepare(TokenEvents.Refreshed, refreshedData(family, rotation, prepared, context, false), now);
+  }
+
+  announce(event: PreparedEvent): void {
+    this.outbox.announce(event);
   }
 
   reuseDetected(
@@ -70,6 +81,11 @@ function base(family: EventFamily, rotation: number, context: EventContext) {
     ip: context.ip ?? null,
     userAgent: context.userAgent ?? null,
   };
+}
+
+function refreshedData(family: EventFamily, rotation: number, prepared: PreparedAccessToken, context: EventContext, replay: boolean) {
+  const scope = Array.isArray(prepared.claims.scope) ? prepared.claims.scope.join(' ') : prepared.claims.scope;
+  return { ...base({ ...family, scope }, rotation, context), ...accessTokenFacts(prepared), replay };
 }
 
 function accessTokenFacts(prepared: PreparedAccessToken) {
