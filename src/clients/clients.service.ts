@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
-import { constantTimeEqual, generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
+import { digestsEqual, generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Database, type Transaction } from '../database/database.js';
 import { ClientEvents, type ClientSecretRotated } from './client-events.js';
@@ -24,6 +24,9 @@ export interface ClientChanges {
   audience?: string;
   scopes?: string[];
 }
+
+/** Compared against when the client is unknown, so that the answer takes as long as for a known one. */
+const UNKNOWN_CLIENT_DIGEST = sha256('no such client');
 
 /** OAuth clients: public ones identify by id, confidential ones also prove a secret. */
 @Injectable()
@@ -113,12 +116,12 @@ export class ClientsService {
     const client = await this.clients.findById(clientId);
     const fail = () => new DomainError('invalid_client', 'Client authentication failed', { challenge });
     if (!client) {
-      if (secret !== undefined) constantTimeEqual(sha256(secret), 'x'.repeat(43));
+      if (secret !== undefined) digestsEqual(sha256(secret), UNKNOWN_CLIENT_DIGEST);
       throw fail();
     }
     if (client.secretHash === null) {
       if (secret !== undefined && secret !== '') throw fail();
-    } else if (secret === undefined || !constantTimeEqual(sha256(secret), client.secretHash)) {
+    } else if (secret === undefined || !digestsEqual(sha256(secret), client.secretHash)) {
       throw fail();
     }
     return toRecord(client);

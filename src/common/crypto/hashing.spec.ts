@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constantTimeEqual, sha256 } from './hashing.js';
+import { constantTimeEqual, digestsEqual, sha256 } from './hashing.js';
 
 describe('sha256', () => {
   // The stored form of every refresh token and client secret: a different encoding would
@@ -19,5 +19,14 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual(sha256('a'), sha256('a'))).toBe(true);
     expect(constantTimeEqual(sha256('a'), sha256('b'))).toBe(false);
     expect(constantTimeEqual('short', 'longer value')).toBe(false);
+  });
+});
+
+describe('digestsEqual', () => {
+  it('tells a digest from another, and from a value of another length', () => {
+    expect(digestsEqual(sha256('secret'), sha256('secret'))).toBe(true);
+    expect(digestsEqual(sha256('secret'), sha256('Secret'))).toBe(false);
+    expect(digestsEqual(sha256('secret'), sha256('secret').slice(0, 40))).toBe(false);
+    expect(digestsEqual(sha256('secret'), '')).toBe(false);
   });
 });

@@ -21,3 +21,14 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const right = createHash('sha256').update(b).digest();
   return timingSafeEqual(left, right) && a.length === b.length;
 }
+
+/**
+ * Constant-time comparison of two SHA-256 digests as sha256() writes them (a presented
+ * secret's and the stored one). Their length is public, so unlike constantTimeEqual they are
+ * compared as they are, without hashing both again.
+ */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'base64url');
+  const right = Buffer.from(b, 'base64url');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
