@@ -29,11 +29,11 @@ const IDLE_TICKS = 10;
  */
 export const START_AT_WAL_BYTES = 1024 * 1024;
 /**
- * Once the thread has copied a WAL at least this long (1 MiB of 4 KiB pages), the connection
- * that writes finishes the checkpoint (see finishCheckpoint), so the WAL starts over. Measured
- * on a file of a million tokens at about 2,400 rotations/s, p99 was 29–31 ms with 256 and 400
- * frames, 32–35 ms with 1,000 and 38–41 ms with 3,000: the longer the WAL between two
- * finishes, the more each one has to copy and sync on the event loop.
+ * Once the thread has copied a WAL at least this long (1 MiB of 4 KiB pages), the checkpoint
+ * is finished between two write transactions (see finishCheckpoint), so the WAL starts over.
+ * Measured on a file of a million tokens at about 2,400 rotations/s, when the finish still ran
+ * on the event loop: p99 was 29–31 ms with 256 and 400 frames, 32–35 ms with 1,000 and 38–41 ms
+ * with 3,000. The longer the WAL between two finishes, the more each one has to copy and sync.
  */
 export const FINISH_AT_FRAMES = 256;
 /**
