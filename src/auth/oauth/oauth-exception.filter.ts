@@ -1,6 +1,7 @@
 import { Catch, Logger, UseFilters, applyDecorators } from '@nestjs/common';
 import { AllExceptionsFilter, ROUTE_CONFIG_METADATA } from '../../common/http/all-exceptions.filter.js';
 import { ApiOAuthErrors } from '../../common/http/api-errors.js';
+import { decorateHandlers } from '../../common/http/decorate-handlers.js';
 import { NoStore } from '../../common/http/no-store.js';
 
 /** RFC 6749 §5.2 error bodies `{error, error_description}` with no-store, whatever the route's prefix. */
@@ -16,15 +17,11 @@ export class OAuthExceptionFilter extends AllExceptionsFilter {
  * the handler runs (a body that cannot be parsed), which reach the global filter.
  */
 export function OAuthEndpoints(): ClassDecorator {
-  const marked: ClassDecorator = (target) => {
-    const prototype = (target as unknown as { prototype: Record<string, unknown> }).prototype;
-    for (const name of Object.getOwnPropertyNames(prototype)) {
-      const handler = prototype[name];
-      if (name === 'constructor' || typeof handler !== 'function') continue;
-      const config = (Reflect.getMetadata(ROUTE_CONFIG_METADATA, handler) as Record<string, unknown> | undefined) ?? {};
-      Reflect.defineMetadata(ROUTE_CONFIG_METADATA, { ...config, errorShape: 'oauth' }, handler);
-    }
-  };
+  const marked = decorateHandlers((_prototype, _name, descriptor) => {
+    const handler = descriptor.value as object;
+    const config = (Reflect.getMetadata(ROUTE_CONFIG_METADATA, handler) as Record<string, unknown> | undefined) ?? {};
+    Reflect.defineMetadata(ROUTE_CONFIG_METADATA, { ...config, errorShape: 'oauth' }, handler);
+  });
   return applyDecorators(UseFilters(OAuthExceptionFilter), NoStore(), marked);
 }
 

@@ -1,4 +1,5 @@
-import { Header } from '@nestjs/common';
+import { Header, applyDecorators } from '@nestjs/common';
+import { decorateHandlers } from './decorate-handlers.js';
 
 /** RFC 6749 §5.1: answers that carry tokens, or refuse them, are never cached. */
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -9,16 +10,9 @@ export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache
  *
  * Nest's own response headers (`@Header()` on each handler), set once the guards have passed
  * and before the handler runs, as an interceptor would. An interceptor costs every request a
- * ReplaySubject and an rxjs pipeline around the handler: on the refresh routes that was about
- * 4 % of the event loop's time, and no other interceptor is in their way.
+ * ReplaySubject and an rxjs pipeline around the handler: on the refresh routes rxjs alone was
+ * 3 % of the event loop's time, and no other interceptor is in their way.
  */
 export function NoStore(): ClassDecorator {
-  return (target) => {
-    const prototype = (target as unknown as { prototype: object }).prototype;
-    for (const name of Object.getOwnPropertyNames(prototype)) {
-      const descriptor = Object.getOwnPropertyDescriptor(prototype, name);
-      if (name === 'constructor' || !descriptor || typeof descriptor.value !== 'function') continue;
-      for (const [header, value] of Object.entries(NO_STORE_HEADERS)) Header(header, value)(prototype, name, descriptor);
-    }
-  };
+  return applyDecorators(...Object.entries(NO_STORE_HEADERS).map(([header, value]) => decorateHandlers(Header(header, value))));
 }
