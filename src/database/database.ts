@@ -86,8 +86,6 @@ export class Database {
   readonly kind: 'sqlite' | 'postgres';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly waiting: GroupedTransaction[] = [];
-  /** How many of `waiting` are `between` work: a group ends before the first. */
-  private betweenWaiting = 0;
   private draining = false;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly direct: boolean;
@@ -133,10 +131,7 @@ export class Database {
    */
   betweenWrites(work: () => Promise<void>): Promise<void> {
     if (this.postgres) throw new Error('betweenWrites is for SQLite');
-    if (this.direct) {
-      this.betweenWaiting++;
-      return this.enqueue(work, true) as Promise<void>;
-    }
+    if (this.direct) return this.enqueue(work, true) as Promise<void>;
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
@@ -204,12 +199,12 @@ export class Database {
       while (this.waiting.length > 0) {
         if (this.waiting[0].between) {
           const { work, resolve, reject } = this.waiting.shift()!;
-          this.betweenWaiting--;
           // No transaction is open here, and the next group begins once this has settled.
           await (work as () => Promise<void>)().then(resolve, reject);
           continue;
         }
-        const end = this.betweenWaiting > 0 ? this.waiting.findIndex((item) => item.between) : -1;
+        // A group ends before the next `between` work.
+        const end = this.waiting.findIndex((item) => item.between);
         const group = this.waiting.splice(0, end === -1 ? MAX_GROUP_SIZE : Math.min(end, MAX_GROUP_SIZE));
         try {
           await this.commitGroup(group);
