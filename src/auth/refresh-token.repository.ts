@@ -182,11 +182,11 @@ export class RefreshTokenRepository {
     return row.consumed === true;
   }
 
-  /** Moves a live family to its next rotation; false if it was revoked meanwhile. */
-  async advanceFamily(tx: Transaction, familyId: string, rotation: number, now: number, ip: string | null, userAgent: string | null): Promise<boolean> {
+  /** Moves a live family to the rotation's successor; false if it was revoked meanwhile. */
+  async advanceFamily(tx: Transaction, rotation: Rotation): Promise<boolean> {
     const changed = await tx.execute(
       'UPDATE refresh_token_families SET rotation = ?, last_used_at = ?, ip = COALESCE(?, ip), user_agent = COALESCE(?, user_agent) WHERE id = ? AND revoked_at IS NULL',
-      [rotation, now, ip, userAgent, familyId],
+      [rotation.successor.generation, rotation.now, rotation.ip, rotation.userAgent, rotation.familyId],
     );
     return changed === 1;
   }

@@ -260,7 +260,7 @@ export class TokenService {
         // transaction rolls back whole, the statements issued behind it included.
         const [consumed, advanced] = await Promise.all([
           this.store.consume(tx, write),
-          this.store.advanceFamily(tx, token.familyId, rotation, now, context.ip, context.userAgent),
+          this.store.advanceFamily(tx, write),
           this.store.insertToken(tx, write.successor),
           write.forgetPredecessor ? this.store.forgetSuccessor(tx, token.id) : undefined,
           this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now),
