@@ -32,3 +32,16 @@ describe('readAuthConfig SIGNING_THREADS', () => {
     expect(() => readAuthConfig({ SIGNING_THREADS: '65' })).toThrow(/^SIGNING_THREADS must be between 0 and 64/);
   });
 });
+
+describe('readAuthConfig HELPER_THREAD_NICE', () => {
+  it('defaults to 10 steps below the event loop, and 0 keeps the signing threads at its priority', () => {
+    expect(readAuthConfig({}).signingThreadNice).toBe(10);
+    expect(readAuthConfig({ HELPER_THREAD_NICE: '0' }).signingThreadNice).toBe(0);
+    expect(readAuthConfig({ HELPER_THREAD_NICE: '19' }).signingThreadNice).toBe(19);
+  });
+
+  it('refuses a value that is not a whole number from 0 to 19, naming the variable', () => {
+    expect(() => readAuthConfig({ HELPER_THREAD_NICE: '-1' })).toThrow(/^HELPER_THREAD_NICE /);
+    expect(() => readAuthConfig({ HELPER_THREAD_NICE: '20' })).toThrow(/^HELPER_THREAD_NICE must be between 0 and 19/);
+  });
+});

@@ -1,6 +1,7 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader } from './env-reader.js';
+import { readHelperThreadNice } from './helper-thread-nice.js';
 
 const DAY = 24 * 60 * 60;
 
@@ -28,6 +29,7 @@ export function readAuthConfig(env: Record<string, string | undefined>) {
     keyEncryptionKey,
     // Threads that sign access tokens, started as the load needs them; 0 signs on the event loop.
     signingThreads: read.int('SIGNING_THREADS', availableParallelism(), { min: 0, max: 64 }),
+    signingThreadNice: readHelperThreadNice(read),
   };
 }
 

@@ -1,5 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { ConfigError, EnvReader } from './env-reader.js';
+import { readHelperThreadNice } from './helper-thread-nice.js';
 
 export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
 
@@ -28,6 +29,7 @@ export function readWebhookConfig(env: Record<string, string | undefined>) {
     sweepMs: read.int('WEBHOOK_SWEEP_MS', 30_000, { min: 100, max: 3_600_000 }),
     /** Attempts in flight at once in one process. */
     concurrency: read.int('WEBHOOK_CONCURRENCY', 64, { min: 1, max: 256 }),
+    senderThreadNice: readHelperThreadNice(read),
   };
 }
 

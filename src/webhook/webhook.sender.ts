@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import { stopThread } from '../common/stop-thread.js';
+import { lowerPriorityPrelude } from '../common/thread-priority.js';
 import { webhookConfig, type WebhookConfig } from '../config/webhook.config.js';
 import type { CheckedTarget } from './webhook-target.policy.js';
 
@@ -219,7 +220,7 @@ export class WebhookSender implements OnApplicationShutdown {
 
   private senderThread(): Worker {
     if (this.thread) return this.thread;
-    const thread = new Worker(SENDER_THREAD_SOURCE, {
+    const thread = new Worker(lowerPriorityPrelude(this.config.senderThreadNice) + SENDER_THREAD_SOURCE, {
       eval: true,
       workerData: {
         maxBodyBytes: MAX_RESPONSE_BODY_BYTES,

@@ -9,7 +9,7 @@ export class JwsSigner implements OnApplicationShutdown {
   private readonly pool?: SigningThreadPool;
 
   constructor(@Inject(authConfig.KEY) config: AuthConfig) {
-    if (config.signingThreads > 0) this.pool = new SigningThreadPool({ threads: config.signingThreads });
+    if (config.signingThreads > 0) this.pool = new SigningThreadPool({ threads: config.signingThreads, nice: config.signingThreadNice });
   }
 
   /** `encodedHeader` comes from encodeProtectedHeader() with the same algorithm and key. */

@@ -3,6 +3,7 @@ import type { JwtAlgorithm } from '../../config/auth.config.js';
 import { signingParameters, type JwsSigningKey } from './compact-jws.js';
 import { SIGNING_THREAD_SOURCE } from './signing-thread-source.js';
 import { SigningThreadPool } from './signing-thread-pool.js';
+import { niceOfThreadsStartedSince, threadNices } from '../../../test/support/thread-nices.js';
 
 function keyPair(alg: JwtAlgorithm): { key: JwsSigningKey; publicKey: KeyObject } {
   const { privateKey, publicKey } =
@@ -141,6 +142,24 @@ describe('SigningThreadPool', () => {
     const late = await pool.sign(inputs(1, 'late')[0], key);
     expect(signedBy(late, inputs(1, 'late')[0], 'RS256', publicKey)).toBe(true);
     expect(pool.stats.signedOnEventLoop - onLoopBefore).toBe(1);
+  });
+
+  it('runs its threads `nice` steps below the event loop’s scheduling priority', async () => {
+    const { key } = keyPair('ES256');
+    const before = threadNices();
+    const eventLoop = before.get(process.pid)!;
+    pool = new SigningThreadPool({ threads: 1, nice: 5 });
+    await started(pool, key);
+    expect(niceOfThreadsStartedSince(before).filter((nice) => nice === Math.min(19, eventLoop + 5))).toHaveLength(1);
+  });
+
+  it('runs its threads at the event loop’s priority when nice is 0', async () => {
+    const { key } = keyPair('ES256');
+    const before = threadNices();
+    const eventLoop = before.get(process.pid)!;
+    pool = new SigningThreadPool({ threads: 1, nice: 0 });
+    await started(pool, key);
+    expect(niceOfThreadsStartedSince(before).filter((nice) => nice !== eventLoop)).toEqual([]);
   });
 
   it('rejects, as signing on the event loop does, an input its key cannot sign', async () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { lowerPriorityPrelude } from '../../common/thread-priority.js';
 import { signOnEventLoop, signingParameters, type JwsSigningKey } from './compact-jws.js';
 import { SIGNING_THREAD_SOURCE } from './signing-thread-source.js';
 
@@ -19,6 +20,8 @@ export interface SigningThreadPoolOptions {
   threads: number;
   /** The thread body (tests wrap it to make a thread fail). */
   source?: string;
+  /** How many steps below the event loop's scheduling priority the threads run (see lowerPriorityPrelude); 0 by default. */
+  nice?: number;
 }
 
 interface Job {
@@ -160,7 +163,8 @@ export class SigningThreadPool {
 
   private start(): void {
     // The thread needs none of the environment's secrets, so it gets no copy of them.
-    const worker = new Worker(this.options.source ?? SIGNING_THREAD_SOURCE, { eval: true, env: {} });
+    const source = lowerPriorityPrelude(this.options.nice ?? 0) + (this.options.source ?? SIGNING_THREAD_SOURCE);
+    const worker = new Worker(source, { eval: true, env: {} });
     worker.unref();
     const thread: SigningThread = { worker, online: false, batches: new Map(), pending: 0 };
     this.threads.push(thread);
