@@ -1,6 +1,7 @@
 import { lowerPriorityPrelude } from './thread-priority.js';
 
-// What the prelude does to a thread is checked where threads run with it (signing-thread-pool.spec.ts).
+// What the prelude does to a thread is checked where threads run with it (signing-thread-pool.spec.ts,
+// webhook.sender.spec.ts).
 
 describe('lowerPriorityPrelude', () => {
   it('is empty for 0: the thread keeps the event loop’s priority', () => {

@@ -8,6 +8,7 @@
  * waking a helper at the same priority let the kernel switch the event loop out in the middle
  * of its turn, and the requests it was serving waited. A lower priority lets the helpers use
  * what the event loop leaves, and they still run: the event loop waits for their answers.
+ * The WAL checkpoint thread is not lowered: commits wait for its finishing pass.
  */
 export function lowerPriorityPrelude(nice: number): string {
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`nice must be a whole number from 0 to 19, got ${nice}`);
