@@ -23,7 +23,7 @@ const OUTBOX_RETENTION = HOUR;
 export const TOKENS_PER_FAMILY = 10;
 const USERS = 20_000;
 /** Bumped whenever what `seed` writes changes, so older templates are not reused. */
-const SEED_FORMAT = 2;
+const SEED_FORMAT = 3;
 const CLIENTS = 8;
 
 /** The schema version of a build: a hash of its compiled migrations. */
@@ -110,8 +110,9 @@ function seed(db, tokens, outbox) {
         insertToken.run(
           ids[generation],
           familyId,
-          // The stored form of a token: SHA-256, base64url (a hash of a random token is random).
-          randomBytes(32).toString('base64url'),
+          // The stored form of a token (refreshTokenKey): its issue time as 12 hex digits, then
+          // its SHA-256, base64url (a hash of a random token is random).
+          issuedAt.toString(16).padStart(12, '0') + randomBytes(32).toString('base64url'),
           generation,
           issuedAt,
           Math.min(issuedAt + IDLE_TTL, createdAt + FAMILY_TTL),

@@ -2,8 +2,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import Sqlite from 'better-sqlite3';
 import { generateKeyPair, SignJWT } from 'jose';
 import { SigningKeyService } from '../src/auth/keys/signing-key.service.js';
+import { refreshTokenKey } from '../src/auth/refresh-token-key.js';
 import { RefreshTokenRepository } from '../src/auth/refresh-token.repository.js';
-import { sha256 } from '../src/common/crypto/hashing.js';
 import { Database } from '../src/database/database.js';
 import type { RequestOptions } from './support/api-client.js';
 import { CookieJar, parseSetCookies } from './support/cookie-jar.js';
@@ -516,9 +516,9 @@ describe('a database failure during refresh', () => {
         builder.overrideProvider(RefreshTokenRepository).useFactory({
           factory: (db: Database) => {
             const store = new RefreshTokenRepository(db);
-            store.findByHash = async (hash: string) => {
+            store.findByKey = async (key: string) => {
               // The error better-sqlite3 raises when the disk fails, and one that is simply a bug.
-              if (hash === sha256(DISK_ERROR_TOKEN)) throw new Sqlite.SqliteError('disk I/O error at /var/lib/secret/path.db', 'SQLITE_IOERR');
+              if (key === refreshTokenKey(DISK_ERROR_TOKEN)) throw new Sqlite.SqliteError('disk I/O error at /var/lib/secret/path.db', 'SQLITE_IOERR');
               throw new Error('unexpected failure at /var/lib/secret/path.db');
             };
             return store;

@@ -73,6 +73,37 @@ describe(`refresh rotation on durable storage (${process.env.DATABASE_URL ? 'Pos
         file.close();
       }
     });
+
+    it("stores a token by its issue time and its SHA-256, and none of the token's random part", async () => {
+      const before = Date.now();
+      const { refreshToken, refreshTokenId } = await login(t.api, user, client);
+      const next = await refreshAtTokenEndpoint(t.api, client, refreshToken);
+      expect(next.status).toBe(200);
+      const db = t.app.get(Database);
+      const rows = await db.query<{ token_hash: string }>('SELECT token_hash FROM refresh_tokens WHERE family_id = ? ORDER BY generation', [refreshTokenId]);
+      const issued = [refreshToken, next.body.refresh_token as string];
+      expect(rows.map((row) => row.token_hash)).toEqual(issued.map((token) => token.slice(0, 12) + sha256(token)));
+      for (const token of issued) {
+        expect(token).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
+        expect(parseInt(token.slice(0, 12), 16)).toBeGreaterThanOrEqual(before);
+        expect(rows.some((row) => row.token_hash.includes(token.slice(12, 24)))).toBe(false);
+      }
+    });
+
+    it('still refreshes a token stored in the earlier form (its SHA-256 alone), and replays it within the grace window', async () => {
+      const { refreshToken, refreshTokenId } = await login(t.api, user, client);
+      const earlier = Buffer.alloc(32, 7).toString('base64url');
+      const db = t.app.get(Database);
+      await db.transaction((tx) => tx.execute('UPDATE refresh_tokens SET token_hash = ? WHERE family_id = ?', [sha256(earlier), refreshTokenId]));
+      expect((await refreshAtTokenEndpoint(t.api, client, refreshToken)).status).toBe(400);
+      const first = await refreshAtTokenEndpoint(t.api, client, earlier);
+      expect(first.status).toBe(200);
+      expect(first.body.refresh_token).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
+      const replay = await refreshAtTokenEndpoint(t.api, client, earlier);
+      expect(replay.status).toBe(200);
+      expect(replay.body.refresh_token).toBe(first.body.refresh_token);
+      expect((await refreshAtTokenEndpoint(t.api, client, first.body.refresh_token)).status).toBe(200);
+    });
   });
 
   describe('without a grace window', () => {

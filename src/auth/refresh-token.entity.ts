@@ -2,7 +2,7 @@ import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/transformers.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 
-/** One refresh token of a family. Only its SHA-256 is stored. */
+/** One refresh token of a family. Only its SHA-256 is stored, after its issue time (refreshTokenKey()). */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -14,6 +14,7 @@ export class RefreshToken {
   @Column({ name: 'family_id', type: 'varchar', length: 36 })
   familyId: string;
 
+  /** refreshTokenKey(): the token's issue time, then its SHA-256 (or the SHA-256 alone, for the earlier form). */
   @Index('uq_refresh_tokens_hash', { unique: true })
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;

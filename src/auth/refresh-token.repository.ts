@@ -37,7 +37,8 @@ export interface PresentedRefreshToken {
 export interface NewRefreshToken {
   id: string;
   familyId: string;
-  tokenHash: string;
+  /** refreshTokenKey() of the token. */
+  tokenKey: string;
   generation: number;
   issuedAt: number;
   expiresAt: number;
@@ -57,7 +58,7 @@ export interface NewFamily {
 /** A live family: not revoked, not past its absolute expiry. */
 export type LiveFamily = Omit<RefreshTokenFamily, 'revokedAt' | 'revokedReason'>;
 
-const FIND_BY_HASH = `
+const FIND_BY_KEY = `
 SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor_id, t.successor_sealed,
        t.grace_until, s.consumed_at AS successor_consumed_at,
        f.user_id, f.client_id, f.scope, f.created_at AS family_created_at, f.expires_at AS family_expires_at,
@@ -128,8 +129,8 @@ export class RefreshTokenRepository {
   }
 
   /** The refresh path's one read: the token, its family, its successor's state, its client and its stored user, in one prepared statement. */
-  async findByHash(tokenHash: string): Promise<PresentedRefreshToken | undefined> {
-    const [row] = await this.db.query(FIND_BY_HASH, [tokenHash]);
+  async findByKey(key: string): Promise<PresentedRefreshToken | undefined> {
+    const [row] = await this.db.query(FIND_BY_KEY, [key]);
     return row ? this.toPresented(row) : undefined;
   }
 
@@ -141,7 +142,7 @@ export class RefreshTokenRepository {
   async insertToken(tx: Transaction, token: NewRefreshToken): Promise<void> {
     await tx.execute(
       'INSERT INTO refresh_tokens (id, family_id, token_hash, generation, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [token.id, token.familyId, token.tokenHash, token.generation, token.issuedAt, token.expiresAt],
+      [token.id, token.familyId, token.tokenKey, token.generation, token.issuedAt, token.expiresAt],
     );
   }
 
@@ -174,7 +175,7 @@ export class RefreshTokenRepository {
       successor.generation,
       rotation.ip,
       rotation.userAgent,
-      successor.tokenHash,
+      successor.tokenKey,
       successor.expiresAt,
       rotation.forgetPredecessor,
       ...event,

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
-import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
 import { timeOrderedId } from '../common/crypto/time-ordered-id.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -15,6 +14,7 @@ import { AccessTokenService, type PreparedAccessToken } from './access-token.ser
 import { TokenEventWriter, type EventFamily } from './events/token-event.writer.js';
 import type { TokenReuseDetectedData } from './events/token-events.js';
 import { REFRESH_METRICS, type RefreshMetrics } from './refresh-metrics.js';
+import { newRefreshToken, refreshTokenKey } from './refresh-token-key.js';
 import { RefreshTokenRepository, type PresentedRefreshToken, type Rotation } from './refresh-token.repository.js';
 
 /** Where a request came from, for the event and the session list. */
@@ -107,7 +107,7 @@ export class TokenService {
     const scope = request.scope ?? client.scopes;
     const now = this.clock.now();
     const familyId = randomUUID();
-    const refreshToken = generateOpaqueToken();
+    const refreshToken = newRefreshToken(now);
     const familyExpiresAt = now + this.config.refreshTokenTtl * 1000;
     const tokenExpiresAt = Math.min(now + this.config.refreshTokenIdleTtl * 1000, familyExpiresAt);
     const prepared = this.accessTokens.prepare({
@@ -134,7 +134,7 @@ export class TokenService {
       await this.store.insertToken(tx, {
         id: timeOrderedId(now),
         familyId,
-        tokenHash: sha256(refreshToken),
+        tokenKey: refreshTokenKey(refreshToken),
         generation: 0,
         issuedAt: now,
         expiresAt: tokenExpiresAt,
@@ -167,11 +167,11 @@ export class TokenService {
 
   private async consumeAndRotate(request: RefreshRequest): Promise<IssuedTokens> {
     if (request.refreshToken.length === 0 || request.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidGrant();
-    const tokenHash = sha256(request.refreshToken);
+    const key = refreshTokenKey(request.refreshToken);
     // Two attempts: a lost race on the conditional UPDATE re-reads the token, which is
     // then consumed and follows the grace-or-reuse rules.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const presented = await this.store.findByHash(tokenHash);
+      const presented = await this.store.findByKey(key);
       if (!presented) throw invalidGrant();
       const scope = this.checkPresentable(presented, request);
       if (request.boundTo && (request.boundTo.userId !== presented.family.userId || request.boundTo.familyId !== presented.familyId)) {
@@ -228,7 +228,7 @@ export class TokenService {
 
   private async rotate(token: PresentedRefreshToken, user: UserRecord, scope: string[], request: RefreshRequest, now: number): Promise<IssuedTokens> {
     const { family } = token;
-    const successor = generateOpaqueToken();
+    const successor = newRefreshToken(now);
     const successorId = timeOrderedId(now);
     const rotation = token.generation + 1;
     const successorExpiresAt = Math.min(now + this.config.refreshTokenIdleTtl * 1000, family.expiresAt);
@@ -242,7 +242,7 @@ export class TokenService {
       tokenId: token.id,
       familyId: token.familyId,
       now,
-      successor: { id: successorId, familyId: token.familyId, tokenHash: sha256(successor), generation: rotation, issuedAt: now, expiresAt: successorExpiresAt },
+      successor: { id: successorId, familyId: token.familyId, tokenKey: refreshTokenKey(successor), generation: rotation, issuedAt: now, expiresAt: successorExpiresAt },
       successorSealed: sealed,
       graceUntil: grace > 0 ? now + grace : null,
       ip: context.ip,

@@ -3,7 +3,7 @@
  * looked up). Each limit is defined here only.
  */
 
-/** Our refresh tokens are 43 characters (256 bits, base64url); none of ours is longer than this. */
+/** Our refresh tokens are 55 characters (a 12-digit time, then 256 bits, base64url); none of ours is longer than this. */
 export const MAX_REFRESH_TOKEN_LENGTH = 256;
 
 /** Our access tokens are JWTs of 1–2 KB (more with many roles or scopes); this leaves room to spare. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClientRecord } from '../../clients/clients.service.js';
-import { sha256 } from '../../common/crypto/hashing.js';
 import { MAX_REFRESH_TOKEN_LENGTH } from '../../common/token-limits.js';
+import { refreshTokenKey } from '../refresh-token-key.js';
 import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
 import { looksLikeJwt } from './token-lookup.js';
@@ -23,7 +23,7 @@ export class OAuthRevocationService {
   async revoke(token: string, client: ClientRecord): Promise<void> {
     // Access tokens are self-contained JWTs: they stay valid until they expire (SPEC §3).
     if (looksLikeJwt(token) || token.length > MAX_REFRESH_TOKEN_LENGTH) return;
-    const presented = await this.store.findByHash(sha256(token));
+    const presented = await this.store.findByKey(refreshTokenKey(token));
     if (!presented || presented.family.clientId !== client.clientId) return;
     const revoked = await this.revocations.revoke({ familyId: presented.familyId }, 'client_revoked');
     if (revoked > 0) this.logger.log(`Family ${presented.familyId} revoked by its client ${client.clientId}`);

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { Clock } from '../../common/clock.js';
-import { sha256 } from '../../common/crypto/hashing.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import { USER_STORE, type UserStore } from '../../users/user-store.js';
 import { AccessTokenService } from '../access-token.service.js';
+import { refreshTokenKey } from '../refresh-token-key.js';
 import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { looksLikeJwt } from './token-lookup.js';
 
@@ -51,7 +51,7 @@ export class TokenIntrospectionService {
   }
 
   private async refreshToken(token: string): Promise<IntrospectionResult> {
-    const presented = await this.store.findByHash(sha256(token));
+    const presented = await this.store.findByKey(refreshTokenKey(token));
     const now = this.clock.now();
     if (
       !presented ||

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MAX_TOKEN_LENGTH } from '../../common/token-limits.js';
 import { Clock } from '../../common/clock.js';
-import { sha256 } from '../../common/crypto/hashing.js';
+import { refreshTokenKey } from '../refresh-token-key.js';
 import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
 import { TokenService, type RequestContext } from '../token.service.js';
@@ -27,7 +27,7 @@ export class LogoutService {
 
   async logout(credentials: RefreshCredentials | undefined, global: boolean, context: RequestContext = {}): Promise<void> {
     if (!credentials || credentials.refreshToken.length > MAX_TOKEN_LENGTH) return;
-    const presented = await this.store.findByHash(sha256(credentials.refreshToken));
+    const presented = await this.store.findByKey(refreshTokenKey(credentials.refreshToken));
     if (!presented?.client?.public) return;
     const { family } = presented;
     const now = this.clock.now();
