@@ -61,9 +61,13 @@ export interface HourlyAttemptStats {
   p99Ms: number;
 }
 
-/** The JSON body of a delivery exactly as every attempt sends it. */
+/**
+ * The JSON body of a delivery exactly as every attempt sends it. The stored payload is the
+ * JSON.stringify of the event's data, so it goes in as it is: the same bytes as parsing and
+ * serialising it again, without doing so for every attempt on the event loop.
+ */
 export function messageBody(eventType: string, occurredAt: number, payload: string): string {
-  return JSON.stringify({ type: eventType, timestamp: new Date(occurredAt).toISOString(), data: JSON.parse(payload) as unknown });
+  return `{"type":${JSON.stringify(eventType)},"timestamp":"${new Date(occurredAt).toISOString()}","data":${payload}}`;
 }
 
 /**
