@@ -1,9 +1,9 @@
-import { releaseYoungGeneration } from './heap-sizing.js';
+import { releaseYoungGeneration } from './young-generation.js';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 
 async function bootstrap(): Promise<void> {
-  // Dynamic like everything below: a static import is loaded before heap-sizing.js runs.
+  // Dynamic like everything below: a static import is loaded before young-generation.js runs.
   const { ConfigError, loadAppConfig, validateEnvironment } = await import('./config/index.js');
   try {
     validateEnvironment();
