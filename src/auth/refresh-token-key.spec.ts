@@ -13,6 +13,19 @@ describe('refresh token keys', () => {
     expect(randomParts.size).toBe(1_000);
   });
 
+  it('keeps the time to 12 hex digits whatever the clock gives: fractions, before 1970, past 10889, not a number', () => {
+    for (const [now, digits] of [
+      [NOW + 0.75, NOW.toString(16).padStart(12, '0')],
+      [-5, '000000000000'],
+      [16 ** 12 + 5, 'ffffffffffff'],
+      [Number.NaN, '000000000000'],
+    ] as const) {
+      const token = newRefreshToken(now);
+      expect(token).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
+      expect(token.slice(0, 12)).toBe(digits);
+    }
+  });
+
   it("keys a token by its time and the SHA-256 of the whole token, with none of the token's random part", () => {
     const token = newRefreshToken(NOW);
     const key = refreshTokenKey(token);
