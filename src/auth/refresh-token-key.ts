@@ -1,7 +1,7 @@
 import { generateOpaqueToken, sha256 } from '../common/crypto/hashing.js';
+import { millisecondsHex } from '../common/crypto/time-ordered-id.js';
 
 const TIME_DIGITS = 12;
-const MAX_TIME = 16 ** TIME_DIGITS - 1;
 const TIME_LED = /^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -10,9 +10,7 @@ const TIME_LED = /^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/;
  * secret and adds nothing to the token's strength; it is there for refreshTokenKey().
  */
 export function newRefreshToken(now: number): string {
-  // A host's clock may give fractions or times out of range: the digits stay 12 hex digits.
-  const ms = Number.isFinite(now) ? Math.min(Math.max(Math.floor(now), 0), MAX_TIME) : 0;
-  return ms.toString(16).padStart(TIME_DIGITS, '0') + generateOpaqueToken();
+  return millisecondsHex(now) + generateOpaqueToken();
 }
 
 /**

@@ -15,6 +15,11 @@ describe('timeOrderedId', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('stays a UUIDv7 whatever the clock gives: fractions, before 1970, not a number', () => {
+    for (const now of [1_700_000_000_000.5, -1, Number.NaN]) expect(timeOrderedId(now)).toMatch(UUID_V7);
+    expect(timeOrderedId(1_700_000_000_000.5).slice(0, 13)).toBe(timeOrderedId(1_700_000_000_000).slice(0, 13));
+  });
+
   it('differs in its random part between ids of the same millisecond, across refills of its entropy pool', () => {
     const ids = Array.from({ length: 5_000 }, () => timeOrderedId(1_700_000_000_000));
     expect(new Set(ids).size).toBe(ids.length);

@@ -13,11 +13,23 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
  */
 export function timeOrderedId(now: number = Date.now()): string {
   const random = pooledRandomBytes(10);
-  const time = now.toString(16).padStart(12, '0').slice(-12);
+  const time = millisecondsHex(now);
   return (
     `${time.slice(0, 8)}-${time.slice(8, 12)}-` +
     `7${HEX[random[0]! & 0x0f]!.slice(1)}${HEX[random[1]!]}-` +
     `${HEX[(random[2]! & 0x3f) | 0x80]}${HEX[random[3]!]}-` +
     `${HEX[random[4]!]}${HEX[random[5]!]}${HEX[random[6]!]}${HEX[random[7]!]}${HEX[random[8]!]}${HEX[random[9]!]}`
   );
+}
+
+const MAX_MILLISECONDS = 16 ** 12 - 1;
+
+/**
+ * Unix milliseconds as the 12 lowercase hex digits that lead a time-ordered key, and sort as
+ * text in time order. A clock may give fractions or times out of range (a host's own clock):
+ * the digits stay 12 hex digits.
+ */
+export function millisecondsHex(now: number): string {
+  const ms = Number.isFinite(now) ? Math.min(Math.max(Math.floor(now), 0), MAX_MILLISECONDS) : 0;
+  return ms.toString(16).padStart(12, '0');
 }
