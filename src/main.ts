@@ -1,9 +1,9 @@
-import { releaseYoungGeneration } from './young-generation.js';
+import { settleAfterStartup } from './startup-memory.js';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 
 async function bootstrap(): Promise<void> {
-  // Dynamic like everything below: a static import is loaded before young-generation.js runs.
+  // Dynamic like everything below: a static import is loaded before startup-memory.js runs.
   const { ConfigError, loadAppConfig, validateEnvironment } = await import('./config/index.js');
   try {
     validateEnvironment();
@@ -33,7 +33,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(PinoNestLogger));
   await configureApp(app);
   await app.listen(config.port, config.host);
-  releaseYoungGeneration();
+  settleAfterStartup();
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);
 }
 
