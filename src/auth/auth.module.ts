@@ -20,6 +20,7 @@ import { LoginService } from './login.service.js';
 import { MeController } from './me.controller.js';
 import { IntrospectionCallerGuard } from './oauth/introspection-caller.guard.js';
 import { OAuthClientGuard } from './oauth/oauth-client.guard.js';
+import { RefreshTokenReadAhead } from './oauth/refresh-token-read-ahead.guard.js';
 import { OAuthIntrospectionController } from './oauth/oauth-introspection.controller.js';
 import { OAuthRevocationController } from './oauth/oauth-revocation.controller.js';
 import { OAuthRevocationService } from './oauth/oauth-revocation.service.js';
@@ -63,6 +64,7 @@ import { TokenService } from './token.service.js';
     RefreshTokenRepository,
     LoginService,
     OAuthClientGuard,
+    RefreshTokenReadAhead,
     IntrospectionCallerGuard,
     OAuthRevocationService,
     TokenIntrospectionService,

@@ -261,6 +261,40 @@ describe('TokenService', () => {
     await expectInvalid(refresh('x'.repeat(10_000)));
   });
 
+  describe('a read started ahead (readAhead, while the client authenticates)', () => {
+    it('decides nothing: the token stays live until refresh() consumes it', async () => {
+      const read = h.tokens.readAhead(login.refreshToken);
+      expect(read).toBeDefined();
+      await read!.presented;
+      const rotated = await refresh(login.refreshToken, { readAhead: read });
+      expect(rotated.familyId).toBe(login.familyId);
+      expect(rotated.refreshToken).not.toBe(login.refreshToken);
+    });
+
+    it('is used only for the token it read: another token presented with it is read for itself', async () => {
+      const other = await h.tokens.issue({ user, client });
+      const read = h.tokens.readAhead(login.refreshToken);
+      const rotated = await refresh(other.refreshToken, { readAhead: read });
+      expect(rotated.familyId).toBe(other.familyId);
+      // The token read ahead was not touched.
+      expect((await refresh(login.refreshToken)).familyId).toBe(login.familyId);
+    });
+
+    it('is not trusted past a lost race: the token is read afresh, and the grace rules apply', async () => {
+      const stale = h.tokens.readAhead(login.refreshToken);
+      await stale!.presented;
+      const first = await refresh(login.refreshToken);
+      // The read still shows the token live; the conditional update says otherwise, and the fresh read finds it inside its grace window.
+      const again = await refresh(login.refreshToken, { readAhead: stale });
+      expect(again.refreshToken).toBe(first.refreshToken);
+    });
+
+    it('is none for a string that cannot be a refresh token', () => {
+      expect(h.tokens.readAhead('')).toBeUndefined();
+      expect(h.tokens.readAhead('x'.repeat(10_000))).toBeUndefined();
+    });
+  });
+
   it('lets exactly one of many concurrent refreshes win with grace 0; the rest are reuse', async () => {
     await h.close();
     h = await harness({ REFRESH_REUSE_GRACE_SECONDS: '0' });

@@ -8,8 +8,9 @@ import type { ClientRecord } from '../../clients/clients.service.js';
 import { Consumes, FORM_OR_JSON } from '../../common/http/content-type.guard.js';
 import { ClientRateLimitGuard, RateLimit, RateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import { requestContext } from '../request-context.js';
-import { TokenService } from '../token.service.js';
+import { TokenService, type RefreshTokenRead } from '../token.service.js';
 import { AuthenticatedClient, OAuthClientGuard } from './oauth-client.guard.js';
+import { RefreshTokenReadAhead, RefreshTokenReadStarted } from './refresh-token-read-ahead.guard.js';
 import { TokenRequestPipe, type RefreshTokenGrant } from './token-request.pipe.js';
 
 /** The OAuth 2.0 token endpoint, refresh_token grant (RFC 6749 §6). */
@@ -33,13 +34,14 @@ export class OAuthTokenController {
   @ApiOAuthErrors([400, 'invalid_request, invalid_grant (unknown, expired, revoked, reused or another client’s token), unsupported_grant_type or invalid_scope'])
   @HttpCode(200)
   @RateLimit('token')
-  @UseGuards(RateLimitGuard, OAuthClientGuard, ClientRateLimitGuard)
+  @UseGuards(RateLimitGuard, RefreshTokenReadAhead, OAuthClientGuard, ClientRateLimitGuard)
   async token(
     @Body(TokenRequestPipe) grant: RefreshTokenGrant,
     @AuthenticatedClient() client: ClientRecord,
+    @RefreshTokenReadStarted() readAhead: RefreshTokenRead | undefined,
     @Req() request: FastifyRequest,
   ) {
-    const issued = await this.tokens.refresh({ ...grant, client, ...requestContext(request) });
+    const issued = await this.tokens.refresh({ ...grant, client, readAhead, ...requestContext(request) });
     return {
       access_token: issued.accessToken,
       refresh_token: issued.refreshToken,
