@@ -164,6 +164,46 @@ describe('Database on PostgreSQL (statements straight on the pg pool)', () => {
     expect(await db.query('SELECT key FROM settings ORDER BY key')).toEqual([{ key: 'a' }, { key: 'b' }]);
   });
 
+  describe('writes committed together (writeTogether)', () => {
+    /** Inserts a setting and says what its transaction had written before it, and which transaction it was. */
+    const insert = (key: string) =>
+      db.writeTogether<{ tx: string; before: string }>(
+        "INSERT INTO settings (key, value) VALUES (?, 'v') RETURNING txid_current()::text AS tx, (SELECT string_agg(key, ',' ORDER BY key) FROM settings) AS before",
+        [key],
+        key,
+      );
+
+    it('commits the writes issued in one turn in one transaction, in lock order, each with its own result', async () => {
+      const [c, a, b] = await Promise.all([insert('c'), insert('a'), insert('b')]);
+      expect(new Set([a, b, c].map((rows) => rows[0]!.tx)).size).toBe(1);
+      // Issued c, a, b; run a, b, c: each saw the writes before it in the same transaction.
+      expect([a, b, c].map((rows) => rows[0]!.before)).toEqual([null, 'a', 'a,b']);
+      expect(await db.query('SELECT key FROM settings ORDER BY key')).toEqual([{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
+    });
+
+    it('when one write fails, the others are run again alone and commit; the failed one fails alone', async () => {
+      await db.query("INSERT INTO settings (key, value) VALUES ('b', 'taken')");
+      const results = await Promise.allSettled([insert('a'), insert('b'), insert('c')]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(QueryFailedError);
+      const transactions = [results[0], results[2]].map((result) => (result as PromiseFulfilledResult<{ tx: string }[]>).value[0]!.tx);
+      expect(new Set(transactions).size).toBe(2);
+      expect(await db.query('SELECT key, value FROM settings ORDER BY key')).toEqual([
+        { key: 'a', value: 'v' },
+        { key: 'b', value: 'taken' },
+        { key: 'c', value: 'v' },
+      ]);
+    });
+
+    it('a fault of the database fails the whole group with it, and nothing of it commits', async () => {
+      const slow = db.writeTogether("INSERT INTO settings (key, value) SELECT 'slow', pg_sleep(3)::text", [], 'a');
+      const results = await Promise.allSettled([slow, insert('b')]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      for (const result of results) expect(databaseFaultCause((result as PromiseRejectedResult).reason)).toBe('timeout');
+      expect(await db.query('SELECT key FROM settings')).toEqual([]);
+    });
+  });
+
   it('a statement past the statement timeout is a "timeout" database fault, and the pool serves on', async () => {
     const slow = db.query('SELECT pg_sleep(3)');
     await expect(slow).rejects.toBeInstanceOf(QueryFailedError);

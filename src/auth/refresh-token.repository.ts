@@ -77,7 +77,8 @@ SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor
  * and then there is no live family); the consume is then the conditional UPDATE that decides,
  * as in the transaction SQLite runs, and every other write depends on it. So the statement
  * writes the whole rotation or nothing, and locks the family before its tokens, in the order
- * a revocation does.
+ * a revocation does. Rotations issued together commit together, in family order (see
+ * Database.writeTogether).
  */
 const ROTATE_AT_ONCE = `
 WITH family AS (
@@ -159,13 +160,16 @@ export class RefreshTokenRepository {
   }
 
   /**
-   * PostgreSQL: the rotation and its event in one statement (ROTATE_AT_ONCE). False, with
-   * nothing written, when another request consumed the token first or the family is no
-   * longer live: the caller reads the token again, as after a lost race.
+   * PostgreSQL: the rotation and its event in one statement (ROTATE_AT_ONCE), committed with
+   * the rotations issued in the same turn. False, with nothing written, when another request
+   * consumed the token first or the family is no longer live: the caller reads the token
+   * again, as after a lost race.
    */
   async rotateAtOnce(rotation: Rotation, event: readonly unknown[]): Promise<boolean> {
     const { successor } = rotation;
-    const [row] = await this.db.writeAlone<{ consumed: boolean }>(ROTATE_AT_ONCE, [
+    const [row] = await this.db.writeTogether<{ consumed: boolean }>(
+      ROTATE_AT_ONCE,
+      [
       rotation.now,
       successor.id,
       rotation.successorSealed,
@@ -179,7 +183,9 @@ export class RefreshTokenRepository {
       successor.expiresAt,
       rotation.forgetPredecessor,
       ...event,
-    ]);
+      ],
+      rotation.familyId,
+    );
     return row.consumed === true;
   }
 
@@ -237,10 +243,13 @@ export class RefreshTokenRepository {
    * of them held SQLite's single writer, and the event loop, for tens of milliseconds.
    */
   async wipeExpiredGrace(now: number, limit: number): Promise<number> {
+    // PostgreSQL: rows a rotation holds are left for the next sweep, rather than waited for in
+    // an order of their own (rotations lock in family order, the sweep in grace order).
+    const skipLocked = this.db.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.db.transaction((tx) =>
       tx.execute(
         `UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL
-          WHERE id IN (SELECT id FROM refresh_tokens WHERE grace_until <= ? ORDER BY grace_until LIMIT ?)`,
+          WHERE id IN (SELECT id FROM refresh_tokens WHERE grace_until <= ? ORDER BY grace_until LIMIT ?${skipLocked})`,
         [now, limit],
       ),
     );

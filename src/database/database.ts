@@ -107,11 +107,12 @@ export class Database {
 
   /**
    * One writing statement that is a transaction by itself (a data-modifying WITH on
-   * PostgreSQL): on PostgreSQL on a connection of its own rather than in a batch of
-   * standalone statements (see PostgresStatements.alone); on SQLite as query() runs it.
+   * PostgreSQL), taking its row locks from the row named by `lockKey`: on PostgreSQL committed
+   * together with the others issued in the same turn (see PostgresStatements.writeTogether);
+   * on SQLite as query() runs it.
    */
-  async writeAlone<T extends Row = Row>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.postgres) return this.postgres.alone<T>(sql, params);
+  async writeTogether<T extends Row = Row>(sql: string, params: unknown[], lockKey: string): Promise<T[]> {
+    if (this.postgres) return this.postgres.writeTogether<T>(sql, params, lockKey);
     return this.query<T>(sql, params);
   }
 

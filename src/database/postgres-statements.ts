@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { databaseFaultCause } from './database-fault.js';
 import type { Row, Transaction } from './database.js';
 
 /**
@@ -15,12 +16,24 @@ const MAX_NAMED_STATEMENTS = 200;
  */
 const MAX_BATCH = 16;
 
+/**
+ * Writes committed together, at most: a group holds its row locks until its one commit, and
+ * every write of it waits for the slowest.
+ */
+const MAX_GROUP = 32;
+
 /** A standalone statement waiting for its batch. */
 interface Batched {
   statement: Statement;
   params: unknown[];
   resolve: (rows: Row[]) => void;
   reject: (error: unknown) => void;
+}
+
+/** A write waiting for its group (writeTogether). */
+interface Grouped extends Batched {
+  sql: string;
+  lockKey: string;
 }
 
 /** A statement in PostgreSQL's dialect, named when it is prepared once per connection. */
@@ -64,6 +77,8 @@ export class PostgresStatements {
   private readonly logsQueries: boolean;
   /** Standalone statements issued since the last check phase, sent together in the next one. */
   private batch: Batched[] | undefined;
+  /** Writes issued since the last check phase, committed together in the next one. */
+  private group: Grouped[] | undefined;
 
   constructor(private readonly dataSource: DataSource) {
     const logging = dataSource.options.logging;
@@ -88,17 +103,85 @@ export class PostgresStatements {
   }
 
   /**
-   * One statement on a connection of its own, as its own transaction: for a write. In a
-   * batch, each statement's commit would wait for the flush of the commits before it on
-   * that connection; on connections of their own, concurrent commits share flushes.
+   * A write that is a transaction by itself (one data-modifying statement), committed together
+   * with the others issued in the same turn of the event loop: BEGIN, the writes, COMMIT, in
+   * one round trip on one connection. They share one commit and one WAL flush, where writes on
+   * connections of their own paid one each, and a write issued alone still goes alone.
+   *
+   * - Each write must be one that could run alone just as well (a conditional statement whose
+   *   result tells what it did): whatever fails in a group, nothing of it has committed, and
+   *   each write is run again alone, for its own result.
+   * - A fault of the database (unreachable, timed out, full) fails the whole group with it, as
+   *   it would have failed each write: no retry that could double a wait.
+   * - A group runs in `lockKey` order, the key being the first row each write locks (a
+   *   family's id), so groups in any number of processes take their locks in one order and
+   *   cannot deadlock one another. Whatever else locks several such rows must lock them in the
+   *   same order (see TokenRevocationService).
    */
-  async alone<T extends Row = Row>(sql: string, params: unknown[]): Promise<T[]> {
-    const checkout = await this.checkout();
+  writeTogether<T extends Row = Row>(sql: string, params: unknown[], lockKey: string): Promise<T[]> {
+    const statement = this.statement(sql);
+    return new Promise<T[]>((resolve, reject) => {
+      let group = this.group;
+      if (group === undefined || group.length >= MAX_GROUP) {
+        const opened: Grouped[] = [];
+        group = this.group = opened;
+        setImmediate(() => {
+          if (this.group === opened) this.group = undefined;
+          void this.commitGroup(opened);
+        });
+      }
+      group.push({ sql, statement, params, lockKey, resolve: resolve as (rows: Row[]) => void, reject });
+    });
+  }
+
+  /** One write on a connection of its own, as its own transaction. */
+  private async alone(item: Grouped): Promise<void> {
     try {
-      return (await this.run(checkout.client, this.statement(sql), params)).rows as T[];
-    } finally {
-      this.release(checkout);
+      const checkout = await this.checkout();
+      try {
+        item.resolve((await this.run(checkout.client, item.statement, item.params)).rows as Row[]);
+      } finally {
+        this.release(checkout);
+      }
+    } catch (error) {
+      item.reject(error);
     }
+  }
+
+  private async commitGroup(group: Grouped[]): Promise<void> {
+    if (group.length === 1) return this.alone(group[0]!);
+    group.sort((a, b) => (a.lockKey < b.lockKey ? -1 : a.lockKey > b.lockKey ? 1 : 0));
+    let checkout: Checkout;
+    try {
+      checkout = await this.checkout();
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    const { client } = checkout;
+    pipelineThisTurn(client);
+    const sent = [
+      this.run(client, { text: 'BEGIN' }),
+      ...group.map((item) => this.run(client, item.statement, item.params)),
+      // After a failed write the server answers COMMIT with ROLLBACK: the transaction is void.
+      this.run(client, { text: 'COMMIT' }),
+    ];
+    const outcomes = await Promise.allSettled(sent);
+    setPipeline(client, false);
+    this.release(checkout);
+    const commit = outcomes[outcomes.length - 1]!;
+    if (commit.status === 'fulfilled' && commit.value.command === 'COMMIT' && outcomes.every((outcome) => outcome.status === 'fulfilled')) {
+      group.forEach((item, index) => item.resolve((outcomes[index + 1] as PromiseFulfilledResult<QueryResult>).value.rows as Row[]));
+      return;
+    }
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')?.reason as unknown;
+    // Not committed for certain only when the server said so: anything else (a lost connection) fails them all.
+    const rolledBack = commit.status === 'fulfilled' && commit.value.command === 'ROLLBACK';
+    if (!rolledBack || failure === undefined || databaseFaultCause(failure) !== undefined) {
+      for (const item of group) item.reject(failure ?? new Error('The group of writes did not commit'));
+      return;
+    }
+    await Promise.all(group.map((item) => this.alone(item)));
   }
 
   /** Sends a batch of standalone statements on one connection, pipelined, and answers each with its own outcome. */
