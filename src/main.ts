@@ -32,8 +32,10 @@ async function bootstrap(): Promise<void> {
   });
   app.useLogger(app.get(PinoNestLogger));
   await configureApp(app);
-  await app.listen(config.port, config.host);
+  await app.init();
+  // Before the port opens, so that no request waits for the collection it runs.
   settleAfterStartup();
+  await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);
 }
 

@@ -7,7 +7,8 @@ import { operatorFlagNames } from './config/operator-v8-flags.js';
  * work as if it were the steady state. Imported first by main.ts (which imports everything else
  * dynamically, since a module it imported statically would load before this runs), this module
  * keeps what the start leaves behind from staying resident for the rest of the process's life;
- * `settleAfterStartup()`, called once the app listens, restores V8's defaults for the load.
+ * `settleAfterStartup()`, called once the app is initialised and before it listens, restores
+ * V8's defaults for the load.
  *
  * - The young generation: the start keeps most of what it allocates, and V8 answers such
  *   survival by doubling its semi-spaces up to 16 MiB: 32 MiB committed, idle or not. Growth is
@@ -16,10 +17,10 @@ import { operatorFlagNames } from './config/operator-v8-flags.js';
  *   TurboFan, whose compilations allocate zone memory on V8's helper threads. The C allocator
  *   keeps it once freed: about 10 MB, for code that never runs again. Both compilers are off
  *   while the app starts; the functions that serve requests get compiled under load as before.
- * - What the start left: one compacting full collection when the app listens returns the
- *   garbage and its pages (about 5 MB), and drops the bytecode of functions that are not
- *   running (module bodies, decorators); a function needed later compiles again on its first
- *   call. It takes a few tens of milliseconds, once, before the first request.
+ * - What the start left: one compacting full collection returns the garbage and its pages
+ *   (about 5 MB), and drops the bytecode of functions that are not running (module bodies,
+ *   decorators); a function needed later compiles again on its first call. It takes about
+ *   170 ms on the bench machine, once, before the port opens.
  *
  * Measured (bench/RESULTS.md, round nine): RSS one second after start, 118-122 MB before, about
  * 104 MB with all three. Whatever the operator set on the command line or in NODE_OPTIONS is

@@ -32,7 +32,6 @@ interface Batched {
 
 /** A write waiting for its group (writeTogether). */
 interface Grouped extends Batched {
-  sql: string;
   lockKey: string;
 }
 
@@ -75,10 +74,10 @@ export class PostgresStatements {
   private readonly statements = new Map<string, Statement>();
   private namedCount = 0;
   private readonly logsQueries: boolean;
-  /** Standalone statements issued since the last check phase, sent together in the next one. */
-  private batch: Batched[] | undefined;
-  /** Writes issued since the last check phase, committed together in the next one. */
-  private group: Grouped[] | undefined;
+  /** Standalone statements, sent together in the check phase after the turn that issued them. */
+  private readonly batches = new IssuedThisTurn<Batched>(MAX_BATCH, (batch) => void this.runBatch(batch));
+  /** Writes, committed together in the check phase after the turn that issued them. */
+  private readonly groups = new IssuedThisTurn<Grouped>(MAX_GROUP, (group) => void this.commitGroup(group));
 
   constructor(private readonly dataSource: DataSource) {
     const logging = dataSource.options.logging;
@@ -87,19 +86,7 @@ export class PostgresStatements {
 
   query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     const statement = this.statement(sql);
-    return new Promise<T[]>((resolve, reject) => {
-      let batch = this.batch;
-      if (batch === undefined || batch.length >= MAX_BATCH) {
-        const opened: Batched[] = [];
-        batch = this.batch = opened;
-        // After this turn's I/O callbacks, so that the statements every request they served issued join it.
-        setImmediate(() => {
-          if (this.batch === opened) this.batch = undefined;
-          void this.runBatch(opened);
-        });
-      }
-      batch.push({ statement, params, resolve: resolve as (rows: Row[]) => void, reject });
-    });
+    return new Promise<T[]>((resolve, reject) => this.batches.add({ statement, params, resolve: resolve as (rows: Row[]) => void, reject }));
   }
 
   /**
@@ -120,18 +107,7 @@ export class PostgresStatements {
    */
   writeTogether<T extends Row = Row>(sql: string, params: unknown[], lockKey: string): Promise<T[]> {
     const statement = this.statement(sql);
-    return new Promise<T[]>((resolve, reject) => {
-      let group = this.group;
-      if (group === undefined || group.length >= MAX_GROUP) {
-        const opened: Grouped[] = [];
-        group = this.group = opened;
-        setImmediate(() => {
-          if (this.group === opened) this.group = undefined;
-          void this.commitGroup(opened);
-        });
-      }
-      group.push({ sql, statement, params, lockKey, resolve: resolve as (rows: Row[]) => void, reject });
-    });
+    return new Promise<T[]>((resolve, reject) => this.groups.add({ statement, params, lockKey, resolve: resolve as (rows: Row[]) => void, reject }));
   }
 
   /** One write on a connection of its own, as its own transaction. */
@@ -301,6 +277,33 @@ export class PostgresStatements {
   private release(checkout: Checkout): void {
     checkout.client.removeListener('error', checkout.onError);
     checkout.client.release(checkout.broken);
+  }
+}
+
+/**
+ * What is issued until the check phase of the event loop, handed over there in lists of at
+ * most `max`. The check phase comes after the turn's I/O callbacks, so what every request they
+ * served issued goes in the same list.
+ */
+class IssuedThisTurn<T> {
+  private open: T[] | undefined;
+
+  constructor(
+    private readonly max: number,
+    private readonly handOver: (items: T[]) => void,
+  ) {}
+
+  add(item: T): void {
+    let list = this.open;
+    if (list === undefined || list.length >= this.max) {
+      const opened: T[] = [];
+      list = this.open = opened;
+      setImmediate(() => {
+        if (this.open === opened) this.open = undefined;
+        this.handOver(opened);
+      });
+    }
+    list.push(item);
   }
 }
 
