@@ -127,13 +127,8 @@ export class PostgresStatements {
   private async commitGroup(group: Grouped[]): Promise<void> {
     if (group.length === 1) return this.alone(group[0]!);
     group.sort((a, b) => (a.lockKey < b.lockKey ? -1 : a.lockKey > b.lockKey ? 1 : 0));
-    let checkout: Checkout;
-    try {
-      checkout = await this.checkout();
-    } catch (error) {
-      for (const item of group) item.reject(error);
-      return;
-    }
+    const checkout = await this.checkoutFor(group);
+    if (!checkout) return;
     const { client } = checkout;
     pipelineThisTurn(client);
     const sent = [
@@ -162,13 +157,8 @@ export class PostgresStatements {
 
   /** Sends a batch of standalone statements on one connection, pipelined, and answers each with its own outcome. */
   private async runBatch(batch: readonly Batched[]): Promise<void> {
-    let checkout: Checkout;
-    try {
-      checkout = await this.checkout();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
+    const checkout = await this.checkoutFor(batch);
+    if (!checkout) return;
     const { client } = checkout;
     const pipelined = batch.length > 1;
     if (pipelined) pipelineThisTurn(client);
@@ -258,6 +248,16 @@ export class PostgresStatements {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** A connection for statements waiting together; when none can be had, each of them fails with the reason, and there is none. */
+  private async checkoutFor(waiting: readonly Batched[]): Promise<Checkout | undefined> {
+    try {
+      return await this.checkout();
+    } catch (error) {
+      for (const item of waiting) item.reject(error);
+      return undefined;
+    }
   }
 
   private async checkout(): Promise<Checkout> {
