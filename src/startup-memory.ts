@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { operatorFlagNames } from './config/operator-v8-flags.js';
+import { deferDateTimeFormats } from './deferred-date-time-format.js';
 
 /**
  * Starting the app runs module bodies, decorators and Nest's bootstrap once, and V8 treats that
@@ -21,10 +22,15 @@ import { operatorFlagNames } from './config/operator-v8-flags.js';
  *   (about 5 MB), and drops the bytecode of functions that are not running (module bodies,
  *   decorators); a function needed later compiles again on its first call. It takes about
  *   170 ms on the bench machine, once, before the port opens.
+ * - ICU's date data: `@nestjs/common` builds two `Intl.DateTimeFormat` when it is imported, for
+ *   its console logger's timestamps, and the first one built maps in about 8 MB of ICU's locale
+ *   and time-zone data. This service logs through pino, so they never format. Formatters built
+ *   while the app starts build the real one on first use (deferred-date-time-format.ts).
  *
- * Measured (bench/RESULTS.md, round nine): RSS one second after start, 118-122 MB before, about
- * 104 MB with all three. Whatever the operator set on the command line or in NODE_OPTIONS is
- * left alone (`--jitless` above all: V8 must not be asked to compile then).
+ * Measured (bench/RESULTS.md, rounds nine and ten): RSS one second after start, 118-122 MB
+ * before, about 104 MB with the first three, about 97 MB with all four. Whatever the operator
+ * set on the command line or in NODE_OPTIONS is left alone (`--jitless` above all: V8 must not
+ * be asked to compile then).
  */
 const operatorFlags = operatorFlagNames();
 const operatorSet = (...names: string[]): boolean => names.some((name) => operatorFlags.has(name));
@@ -37,8 +43,10 @@ if (holdCompilers) {
   setFlagsFromString('--no-turbofan');
   setFlagsFromString('--no-sparkplug');
 }
+const restoreDateTimeFormat = deferDateTimeFormats();
 
 export function settleAfterStartup(): void {
+  restoreDateTimeFormat();
   if (holdCompilers) {
     setFlagsFromString('--turbofan');
     setFlagsFromString('--sparkplug');
