@@ -11,7 +11,7 @@ type DateTimeFormatConstructor = typeof Intl.DateTimeFormat;
  * on first use too (checking them takes the same ICU data), so a bad locale throws there.
  */
 export function deferringDateTimeFormat(Real: DateTimeFormatConstructor): DateTimeFormatConstructor {
-  function DeferredDateTimeFormat(this: unknown, locales?: string | string[], options?: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  function DeferredDateTimeFormat(locales?: string | string[], options?: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
     let real: Intl.DateTimeFormat | undefined;
     const materialise = (): Intl.DateTimeFormat => (real ??= new Real(locales, options));
     return new Proxy(Object.create(Real.prototype) as Intl.DateTimeFormat, {

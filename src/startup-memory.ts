@@ -28,7 +28,6 @@ import { capYoungGeneration } from './young-generation-cap.js';
  *   and time-zone data. This service logs through pino, so they never format. Formatters built
  *   while the app starts build the real one on first use (deferred-date-time-format.ts).
  *
- *
  * Under load, from then on, two of V8's defaults would make the process far larger than what it
  * keeps alive (about 40 MB of heap):
  * - The semi-spaces would double up to 16 MiB each; they are held at 8 MiB
@@ -38,7 +37,7 @@ import { capYoungGeneration } from './young-generation-cap.js';
  *
  * Measured (bench/RESULTS.md, rounds nine and ten): RSS one second after start, 118-122 MB
  * before, about 104 MB with the first three, about 97 MB with all four. The peak under load at
- * C=32 went from 221-233 MB to 184-188 MB, with no loss of throughput or p99. Whatever the
+ * C=32 went from 221-253 MB to 184-189 MB, with no loss of throughput or p99. Whatever the
  * operator set on the command line or in NODE_OPTIONS is left alone (`--jitless` above all:
  * V8 must not be asked to compile then).
  */

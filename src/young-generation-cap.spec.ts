@@ -11,7 +11,7 @@ const MiB = 1024 * 1024;
  * A fresh Node process (the test runner's own young generation has long grown) that keeps a
  * window of 200,000 objects alive while it allocates in short turns, as a server does: so most
  * of what is young survives, and V8 doubles the semi-spaces. Prints the largest new space seen.
- * The cap is the built module's, since the test runner compiles ours apart from V8's flags.
+ * A child process cannot load TypeScript, so it imports the built module.
  */
 const WORKLOAD = `
 const { getHeapSpaceStatistics } = await import('node:v8');
@@ -19,13 +19,13 @@ const { capYoungGeneration } = await import('./dist/src/young-generation-cap.js'
 const cap = Number(process.argv[1]);
 if (cap > 0) capYoungGeneration(cap);
 const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
-const window = new Array(200_000);
+const alive = new Array(200_000);
 let next = 0;
 let largest = 0;
 for (let turn = 0; turn < 1500; turn++) {
   for (let i = 0; i < 2000; i++) {
-    window[next] = { turn, i, text: 'x' + i };
-    next = (next + 1) % window.length;
+    alive[next] = { turn, i, text: 'x' + i };
+    next = (next + 1) % alive.length;
   }
   await new Promise((resolve) => setImmediate(resolve));
   largest = Math.max(largest, newSpace());

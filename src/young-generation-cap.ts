@@ -7,9 +7,11 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * Under load V8 doubles the semi-spaces up to 16 MiB, and `--max-semi-space-size` is read only
  * when the process starts. The growth factor, though, is read at every scavenge: after each
  * garbage collection this sets it to 1 (no growth) once the semi-spaces reach the cap, and back
- * to 2 (V8's default) if V8 has shrunk them below it since.
+ * to 2 (V8's default) if V8 has shrunk them below it since. The check runs between turns of
+ * the event loop, so one turn that allocates enough for several collections can still take the
+ * semi-spaces a doubling past the cap; a server's turns are far shorter than that.
  */
-export function capYoungGeneration(maxSemiSpaceBytes: number, observe: (onCollection: () => void) => () => void = observeCollections): () => void {
+export function capYoungGeneration(maxSemiSpaceBytes: number): () => void {
   let holding: boolean | undefined;
   const check = (): void => {
     const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
@@ -21,12 +23,8 @@ export function capYoungGeneration(maxSemiSpaceBytes: number, observe: (onCollec
     setFlagsFromString(`--semi-space-growth-factor=${atCap ? 1 : 2}`);
   };
   check();
-  return observe(check);
-}
-
-/** Calls `onCollection` after garbage collections (in batches, off the collection itself); returns the way to stop. */
-function observeCollections(onCollection: () => void): () => void {
-  const observer = new PerformanceObserver(onCollection);
+  // Told after collections, in batches and off the collection itself: between turns.
+  const observer = new PerformanceObserver(check);
   observer.observe({ entryTypes: ['gc'] });
   return () => observer.disconnect();
 }
