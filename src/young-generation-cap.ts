@@ -2,7 +2,8 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * Keeps V8's young generation at most `maxSemiSpaceBytes` per semi-space, while it is running.
+ * Keeps V8's young generation at most `maxSemiSpaceBytes` per semi-space, for the rest of the
+ * process's life.
  *
  * Under load V8 doubles the semi-spaces up to 16 MiB, and `--max-semi-space-size` is read only
  * when the process starts. The growth factor, though, is read at every scavenge: after each
@@ -11,7 +12,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * the event loop, so one turn that allocates enough for several collections can still take the
  * semi-spaces a doubling past the cap; a server's turns are far shorter than that.
  */
-export function capYoungGeneration(maxSemiSpaceBytes: number): () => void {
+export function capYoungGeneration(maxSemiSpaceBytes: number): void {
   let holding: boolean | undefined;
   const check = (): void => {
     const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
@@ -24,7 +25,5 @@ export function capYoungGeneration(maxSemiSpaceBytes: number): () => void {
   };
   check();
   // Told after collections, in batches and off the collection itself: between turns.
-  const observer = new PerformanceObserver(check);
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
+  new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
 }
