@@ -6,3 +6,4 @@ export { Webhooks1764000000400 } from './database/migrations/1764000000400-Webho
 export { RefreshTokenSuccessorIndex1764000000700 } from './database/migrations/1764000000700-RefreshTokenSuccessorIndex.js';
 export { Portal1764000000800 } from './database/migrations/1764000000800-Portal.js';
 export { RetentionIndexes1764000001300 } from './database/migrations/1764000001300-RetentionIndexes.js';
+export { RefreshTokenFamilyChain1764000001400 } from './database/migrations/1764000001400-RefreshTokenFamilyChain.js';

@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { join } from 'node:path';
 import { sha256 } from '../src/common/crypto/hashing.js';
+import { FAMILY_STATEMENTS } from '../src/auth/refresh-token.repository.js';
 import { Database } from '../src/database/database.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint, type ClientFixture, type UserFixture } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -54,7 +55,7 @@ describe(`refresh rotation on durable storage (${process.env.DATABASE_URL ? 'Pos
         expect(rows.filter((row) => row.consumed_at === null).map((row) => db.num(row.generation))).toEqual([30]);
         expect(rows.filter((row) => row.successor_sealed !== null).map((row) => db.num(row.generation))).toEqual([29]);
         const indexes = await db.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'refresh_tokens'");
-        expect(indexes.map((index) => index.indexname)).toContain('idx_refresh_tokens_sealed_successor');
+        expect(indexes.map((index) => index.indexname)).toContain('idx_refresh_tokens_kept_successor');
         return;
       }
       // A second connection reads what the server committed (WAL included).
@@ -67,8 +68,43 @@ describe(`refresh rotation on durable storage (${process.env.DATABASE_URL ? 'Pos
         expect(rows.filter((row) => row.consumed_at === null).map((row) => row.generation)).toEqual([30]);
         // Only the token consumed last still holds its (unused) successor for the grace window.
         expect(rows.filter((row) => row.successor_sealed !== null).map((row) => row.generation)).toEqual([29]);
-        const plan = file.prepare('EXPLAIN QUERY PLAN UPDATE refresh_tokens SET successor_sealed = NULL WHERE successor_id = ? AND successor_sealed IS NOT NULL').all('x') as { detail: string }[];
-        expect(plan.map((step) => step.detail).join(' ')).toContain('USING INDEX idx_refresh_tokens_sealed_successor');
+        const plan = file.prepare(`EXPLAIN QUERY PLAN ${FAMILY_STATEMENTS.forgetSuccessor}`).all('x', 'y') as { detail: string }[];
+        expect(plan.map((step) => step.detail).join(' ')).toContain('USING INDEX idx_refresh_tokens_kept_successor');
+      } finally {
+        file.close();
+      }
+    });
+
+    it('indexes tokens by family only where it must: first tokens, and those keeping a successor', async () => {
+      const db = t.app.get(Database);
+      if (db.kind === 'postgres') {
+        const indexes = await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'refresh_tokens'");
+        const byFamily = indexes.map((index) => index.indexdef).filter((definition) => /\(family_id[,)]/.test(definition));
+        expect(byFamily).toHaveLength(2);
+        for (const definition of byFamily) expect(definition).toMatch(/ WHERE /);
+        const keys = await db.query("SELECT 1 FROM information_schema.table_constraints WHERE table_name = 'refresh_tokens' AND constraint_type = 'FOREIGN KEY'");
+        expect(keys).toEqual([]);
+        return;
+      }
+      const file = new Sqlite(join(t.dataDir, 'refresh-tokens.sqlite'), { readonly: true });
+      try {
+        // Every index that leads with family_id is partial: a rotation writes to none of them
+        // but the small one of kept successors.
+        const indexes = file.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'refresh_tokens' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+        const byFamily = indexes.filter((index) => (file.prepare('SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck().get(index.name) as string) === 'family_id');
+        expect(byFamily.map((index) => index.name).sort()).toEqual(['idx_refresh_tokens_family_first', 'idx_refresh_tokens_kept_successor']);
+        for (const index of byFamily) expect(index.sql).toMatch(/ WHERE /i);
+        expect(file.prepare('SELECT * FROM pragma_foreign_key_list(?)').all('refresh_tokens')).toEqual([]);
+        // And each statement that looks for a family's tokens is answered from those, never by a scan.
+        const plan = (sql: string, ...params: unknown[]) =>
+          (file.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((step) => step.detail);
+        const scans = (steps: string[]) => steps.filter((step) => /^SCAN (refresh_tokens|t)\b/.test(step) && !/USING/.test(step));
+        const wipe = plan(FAMILY_STATEMENTS.wipeKept, 'f');
+        expect(wipe.join(' ')).toContain('USING INDEX idx_refresh_tokens_kept_successor');
+        const purge = plan(FAMILY_STATEMENTS.purgeTokens, 0, 0, 10);
+        expect(purge.join(' ')).toContain('USING INDEX idx_refresh_tokens_family_first');
+        expect(scans(purge)).toEqual([]);
+        expect(scans(wipe)).toEqual([]);
       } finally {
         file.close();
       }

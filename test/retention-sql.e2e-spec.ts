@@ -123,19 +123,29 @@ describe('retention statements', () => {
     }
   });
 
-  it('purges revoked families with their tokens in batches, and keeps live ones', async () => {
+  it('purges revoked families with every token of their chains in batches, and keeps live ones', async () => {
     const client = await createClient(t.api, { public: true });
     const user = await createUser(t.api);
     const live = await login(t.api, user, client);
+    expect((await refreshAtTokenEndpoint(t.api, client, live.refreshToken)).status).toBe(200);
     const ended: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const session = await login(t.api, user, client);
-      expect((await refreshAtTokenEndpoint(t.api, client, session.refreshToken)).status).toBe(200);
-      expect((await t.api.post('/api/auth/logout', { json: { refreshToken: session.refreshToken } })).status).toBe(200);
+      // Chains of one to five tokens, the last ones replayed within the grace window.
+      let current = session.refreshToken;
+      for (let step = 0; step < i; step += 1) {
+        const next = await refreshAtTokenEndpoint(t.api, client, current);
+        expect(next.status).toBe(200);
+        expect((await refreshAtTokenEndpoint(t.api, client, current)).body.refresh_token).toBe(next.body.refresh_token);
+        current = next.body.refresh_token;
+      }
+      expect((await t.api.post('/api/auth/logout', { json: { refreshToken: current } })).status).toBe(200);
       ended.push(session.refreshTokenId);
     }
     const endedTokens = () => count(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE family_id IN (?, ?, ?, ?, ?)`, ended);
-    expect(await endedTokens()).toBeGreaterThan(0);
+    const liveTokens = () => count(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE family_id = ?`, [live.refreshTokenId]);
+    expect(await endedTokens()).toBe(1 + 2 + 3 + 4 + 5);
+    expect(await liveTokens()).toBe(2);
 
     // Ended just now: within the 60-second retention, nothing goes.
     expect(await t.app.get(RetentionJob).purge()).toBe(0);
@@ -143,6 +153,8 @@ describe('retention statements', () => {
     expect(await purgeADayLater(() => t.app.get(RetentionJob).purge())).toBe(5);
     expect(await endedTokens()).toBe(0);
     expect(await count(`SELECT COUNT(*) AS n FROM refresh_token_families WHERE id IN (?, ?, ?, ?, ?)`, ended)).toBe(0);
+    expect(await liveTokens()).toBe(2);
+    // The live family's first token, consumed, is still replayable within its grace window: its row is kept.
     expect((await refreshAtTokenEndpoint(t.api, client, live.refreshToken)).status).toBe(200);
   });
 

@@ -1,16 +1,21 @@
-import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/transformers.js';
-import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 
 /** One refresh token of a family. Only its SHA-256 is stored, after its issue time (refreshTokenKey()). */
 @Entity({ name: 'refresh_tokens' })
+// Partial: only the rows keeping a successor (inside a grace window), by family, then successor.
+// Each rotation wipes its predecessor's kept copy, and revoking a family wipes them all.
+@Index('idx_refresh_tokens_kept_successor', ['familyId', 'successorId'], { where: 'successor_sealed IS NOT NULL' })
 export class RefreshToken {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  /** A family's tokens go with it (ON DELETE CASCADE). */
-  @Index('idx_refresh_tokens_family')
-  @ForeignKey(() => RefreshTokenFamily, { name: 'fk_refresh_tokens_family', onDelete: 'CASCADE' })
+  /**
+   * Indexed for first tokens only: the rest of a family's tokens are found along its chain
+   * (`successor_id`), and the purge of an ended family removes them with it. No foreign key:
+   * its cascade needed an index of every token by family, one more page per rotation.
+   */
+  @Index('idx_refresh_tokens_family_first', { where: 'generation = 0' })
   @Column({ name: 'family_id', type: 'varchar', length: 36 })
   familyId: string;
 
@@ -33,8 +38,6 @@ export class RefreshToken {
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMs })
   consumedAt: number | null;
 
-  /** Partial: only rows inside a grace window, which each rotation looks up to wipe. */
-  @Index('idx_refresh_tokens_sealed_successor', { where: 'successor_sealed IS NOT NULL' })
   @Column({ name: 'successor_id', type: 'varchar', length: 36, nullable: true })
   successorId: string | null;
 

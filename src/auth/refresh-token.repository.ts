@@ -95,12 +95,42 @@ WITH family AS (
   SELECT $2::varchar, $6::varchar, $10::varchar, $7::integer, $1::bigint, $11::bigint WHERE EXISTS (SELECT 1 FROM consumed)
 ), forgotten AS (
   UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL
-   WHERE $12::boolean AND successor_id = $5 AND successor_sealed IS NOT NULL AND EXISTS (SELECT 1 FROM consumed)
+   WHERE $12::boolean AND family_id = $6 AND successor_id = $5 AND successor_sealed IS NOT NULL AND EXISTS (SELECT 1 FROM consumed)
 ), event AS (
   INSERT INTO outbox_events (id, type, payload, created_at, processed_at)
   SELECT $13::varchar, $14::varchar, $15::text, $16::bigint, $17::bigint WHERE EXISTS (SELECT 1 FROM consumed)
 )
 SELECT EXISTS (SELECT 1 FROM consumed) AS consumed`;
+
+/** The ended families a purge batch takes: revoked or past their absolute expiry before a cutoff. */
+const ENDED_FAMILIES = `SELECT id FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ? ORDER BY id LIMIT ?`;
+
+/**
+ * Statements that find tokens by family. Only first tokens are indexed by family, and the
+ * rows keeping a successor (idx_refresh_tokens_kept_successor); exported so that a spec can
+ * check that each is answered from those indexes, never by a scan of the table.
+ */
+export const FAMILY_STATEMENTS = {
+  /** Ends the grace window of a family's token whose successor has just been used. */
+  forgetSuccessor: 'UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE family_id = ? AND successor_id = ? AND successor_sealed IS NOT NULL',
+  /** Wipes every successor a (just revoked) family keeps. */
+  wipeKept: 'UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE family_id = ? AND successor_sealed IS NOT NULL',
+  /**
+   * The tokens of a batch of ended families, found along each family's chain: its first token
+   * (the only tokens indexed by family), then each one's successor by primary key. A token is
+   * only ever inserted as a family's first, or as the successor its predecessor names in the
+   * same transaction, so the chain holds them all. UNION, not UNION ALL: a chain that met
+   * itself would end rather than loop.
+   */
+  purgeTokens: `WITH RECURSIVE chain(id) AS (
+    SELECT id FROM refresh_tokens WHERE generation = 0 AND family_id IN (${ENDED_FAMILIES})
+    UNION
+    SELECT t.successor_id FROM chain JOIN refresh_tokens t ON t.id = chain.id WHERE t.successor_id IS NOT NULL
+  )
+  DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM chain)`,
+  /** The same batch of ended families, after their tokens. */
+  purgeFamilies: `DELETE FROM refresh_token_families WHERE id IN (${ENDED_FAMILIES})`,
+} as const;
 
 /** What a rotation writes, whichever way it is written. */
 export interface Rotation {
@@ -202,10 +232,8 @@ export class RefreshTokenRepository {
    * The successor kept for the grace window is wiped once it has been used, and the window
    * ends with it, so the grace sweep finds nothing left to do for this token.
    */
-  async forgetSuccessor(tx: Transaction, successorId: string): Promise<void> {
-    await tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE successor_id = ? AND successor_sealed IS NOT NULL', [
-      successorId,
-    ]);
+  async forgetSuccessor(tx: Transaction, familyId: string, successorId: string): Promise<void> {
+    await tx.execute(FAMILY_STATEMENTS.forgetSuccessor, [familyId, successorId]);
   }
 
   /** Read inside the replay's transaction, so the answer holds until it commits. */
@@ -221,7 +249,7 @@ export class RefreshTokenRepository {
       [now, reason, familyId],
     );
     if (changed === 1) {
-      await tx.execute('UPDATE refresh_tokens SET successor_sealed = NULL, grace_until = NULL WHERE family_id = ? AND successor_sealed IS NOT NULL', [familyId]);
+      await tx.execute(FAMILY_STATEMENTS.wipeKept, [familyId]);
     }
     return changed === 1;
   }
@@ -257,15 +285,14 @@ export class RefreshTokenRepository {
 
   /**
    * Hand-written: a bounded batch (DELETE … IN (SELECT … LIMIT)), which TypeORM cannot express.
-   * One batch of ended families (revoked or past their absolute expiry before `before`) and
-   * their tokens. Ended is final (nothing un-revokes a family or moves its expiry), so both
-   * statements select the same families (the cutoff is fixed and in the past).
+   * One batch of ended families and their tokens (FAMILY_STATEMENTS.purgeTokens). Ended is
+   * final (nothing un-revokes a family or moves its expiry), so both statements select the
+   * same families (the cutoff is fixed and in the past).
    */
   async purgeEndedFamilies(before: number, limit: number): Promise<number> {
-    const ended = `SELECT id FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ? ORDER BY id LIMIT ?`;
     return this.db.transaction(async (tx) => {
-      await tx.execute(`DELETE FROM refresh_tokens WHERE family_id IN (${ended})`, [before, before, limit]);
-      return tx.execute(`DELETE FROM refresh_token_families WHERE id IN (${ended})`, [before, before, limit]);
+      await tx.execute(FAMILY_STATEMENTS.purgeTokens, [before, before, limit]);
+      return tx.execute(FAMILY_STATEMENTS.purgeFamilies, [before, before, limit]);
     });
   }
 

@@ -289,7 +289,7 @@ export class TokenService {
           this.store.consume(tx, write),
           this.store.advanceFamily(tx, write),
           this.store.insertToken(tx, write.successor),
-          write.forgetPredecessor ? this.store.forgetSuccessor(tx, token.id) : undefined,
+          write.forgetPredecessor ? this.store.forgetSuccessor(tx, token.familyId, token.id) : undefined,
           this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now),
         ]);
         if (!consumed) throw new RotationRaceLost();

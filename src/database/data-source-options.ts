@@ -20,6 +20,7 @@ import { Webhooks1764000000400 } from './migrations/1764000000400-Webhooks.js';
 import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000700-RefreshTokenSuccessorIndex.js';
 import { Portal1764000000800 } from './migrations/1764000000800-Portal.js';
 import { RetentionIndexes1764000001300 } from './migrations/1764000001300-RetentionIndexes.js';
+import { RefreshTokenFamilyChain1764000001400 } from './migrations/1764000001400-RefreshTokenFamilyChain.js';
 
 export const ENTITIES = [
   Client,
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   RefreshTokenSuccessorIndex1764000000700,
   Portal1764000000800,
   RetentionIndexes1764000001300,
+  RefreshTokenFamilyChain1764000001400,
 ];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */
