@@ -7,3 +7,4 @@ export { RefreshTokenSuccessorIndex1764000000700 } from './database/migrations/1
 export { Portal1764000000800 } from './database/migrations/1764000000800-Portal.js';
 export { RetentionIndexes1764000001300 } from './database/migrations/1764000001300-RetentionIndexes.js';
 export { RefreshTokenFamilyChain1764000001400 } from './database/migrations/1764000001400-RefreshTokenFamilyChain.js';
+export { PartialTimeIndexes1764000001500 } from './database/migrations/1764000001500-PartialTimeIndexes.js';

@@ -37,8 +37,9 @@ describe('the migration to family chains (SQLite, a file with data)', () => {
     );
 
   it('rebuilds refresh_tokens without the foreign key and keeps every row; the purge follows the chains; down restores both', async () => {
-    expect(MIGRATIONS.at(-1)).toBe(RefreshTokenFamilyChain1764000001400);
-    const before = await open(MIGRATIONS.slice(0, -1));
+    const at = MIGRATIONS.indexOf(RefreshTokenFamilyChain1764000001400);
+    expect(at).toBeGreaterThan(0);
+    const before = await open(MIGRATIONS.slice(0, at));
     const now = Date.now();
     try {
       await before.runMigrations();
@@ -68,7 +69,7 @@ describe('the migration to family chains (SQLite, a file with data)', () => {
       await before.destroy();
     }
 
-    const after = await open(MIGRATIONS);
+    const after = await open(MIGRATIONS.slice(0, at + 1));
     try {
       await after.runMigrations();
       expect(await foreignKeys(after)).toEqual([]);

@@ -1,9 +1,12 @@
 import { jest } from '@jest/globals';
+import Sqlite from 'better-sqlite3';
+import { join } from 'node:path';
 import { RefreshTokenRepository } from '../src/auth/refresh-token.repository.js';
 import { RetentionJob } from '../src/auth/retention.job.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/database/database.js';
 import { OutboxRetention } from '../src/outbox/outbox.retention.js';
+import { OutboxReader } from '../src/outbox/outbox.reader.js';
 import { OutboxWriter } from '../src/outbox/outbox.writer.js';
 import { WebhookRetention } from '../src/webhook/webhook-retention.js';
 import { createClient, createUser, login, refreshAtTokenEndpoint } from './support/fixtures.js';
@@ -196,6 +199,48 @@ describe('retention statements', () => {
     // The pending delivery and its attempt log are still there.
     expect(await deliveries()).toEqual([expect.objectContaining({ id: pending[0]!.id, status: 'pending' })]);
     expect(await attempts()).toBe(1);
+  });
+
+  it('reads the grace sweep, the outbox purge and the outbox sweeper from partial indexes of the rows they want', async () => {
+    const db = t.app.get(Database);
+    const partial = { idx_refresh_tokens_grace: 'grace_until', idx_outbox_processed: 'processed_at', idx_outbox_unprocessed: 'processed_at' };
+    if (db.kind === 'postgres') {
+      const rows = await db.query<{ indexname: string; indexdef: string }>(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('idx_refresh_tokens_grace', 'idx_outbox_processed', 'idx_outbox_unprocessed', 'idx_outbox_created')",
+      );
+      expect(rows.map((row) => row.indexname).sort()).toEqual(Object.keys(partial).sort());
+      for (const row of rows) expect(row.indexdef).toContain(` WHERE (${partial[row.indexname as keyof typeof partial]} IS`);
+      return;
+    }
+    // The statements as they ran: the hand-written ones on the connection, the sweeper's through TypeORM.
+    const statements = new Set<string>();
+    const direct = jest.spyOn(db as unknown as { runDirect(sql: string): unknown }, 'runDirect');
+    const typeorm = jest.spyOn(db.dataSource.logger, 'logQuery');
+    try {
+      await t.app.get(RefreshTokenRepository).wipeExpiredGrace(Date.now(), 10);
+      await t.app.get(OutboxRetention).purge();
+      await t.app.get(OutboxReader).unprocessed(['token.refreshed'], Date.now(), 10);
+    } finally {
+      for (const [sql] of [...direct.mock.calls, ...typeorm.mock.calls]) if (/outbox_events|refresh_tokens/.test(sql) && !/^(BEGIN|COMMIT|SAVEPOINT|RELEASE)/.test(sql)) statements.add(sql);
+      direct.mockRestore();
+      typeorm.mockRestore();
+    }
+    expect(statements.size).toBe(3);
+    const file = new Sqlite(join(t.dataDir, 'refresh-tokens.sqlite'), { readonly: true });
+    try {
+      const used = new Set<string>();
+      for (const sql of statements) {
+        const steps = (file.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array((sql.match(/\?/g) ?? []).length).fill(0)) as { detail: string }[]).map((step) => step.detail);
+        // A search by an index or the primary key; never a walk of the whole table.
+        expect(steps.filter((step) => /^SCAN /.test(step) && !/ USING /.test(step) && !/json_each/.test(step))).toEqual([]);
+        for (const name of Object.keys(partial)) if (steps.some((step) => step.includes(`INDEX ${name} `))) used.add(name);
+      }
+      expect([...used].sort()).toEqual(Object.keys(partial).sort());
+      const definitions = file.prepare("SELECT name, sql FROM sqlite_master WHERE name IN ('idx_refresh_tokens_grace', 'idx_outbox_processed', 'idx_outbox_unprocessed')").all() as { name: string; sql: string }[];
+      for (const { name, sql } of definitions) expect(sql).toMatch(new RegExp(`WHERE "?${partial[name as keyof typeof partial]}"? IS`, 'i'));
+    } finally {
+      file.close();
+    }
   });
 
   it('purges processed outbox events in batches, never one not yet processed', async () => {

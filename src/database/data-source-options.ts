@@ -21,6 +21,7 @@ import { RefreshTokenSuccessorIndex1764000000700 } from './migrations/1764000000
 import { Portal1764000000800 } from './migrations/1764000000800-Portal.js';
 import { RetentionIndexes1764000001300 } from './migrations/1764000001300-RetentionIndexes.js';
 import { RefreshTokenFamilyChain1764000001400 } from './migrations/1764000001400-RefreshTokenFamilyChain.js';
+import { PartialTimeIndexes1764000001500 } from './migrations/1764000001500-PartialTimeIndexes.js';
 
 export const ENTITIES = [
   Client,
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   Portal1764000000800,
   RetentionIndexes1764000001300,
   RefreshTokenFamilyChain1764000001400,
+  PartialTimeIndexes1764000001500,
 ];
 
 /** The one description of the database, shared by the app and the TypeORM CLI. */

@@ -14,12 +14,13 @@ export class OutboxEvent {
   @Column({ type: 'text' })
   payload: string;
 
-  @Index('idx_outbox_created')
+  /** Partial: the events not yet taken over, which the sweeper reads oldest first. */
+  @Index('idx_outbox_unprocessed', { where: 'processed_at IS NULL' })
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;
 
-  /** Set once every consumer has taken the event over (the webhook fan-out). */
-  @Index('idx_outbox_processed')
+  /** Set once every consumer has taken the event over (the webhook fan-out). Indexed for the purge, processed events only. */
+  @Index('idx_outbox_processed', { where: 'processed_at IS NOT NULL' })
   @Column({ name: 'processed_at', type: 'bigint', nullable: true, transformer: epochMs })
   processedAt: number | null;
 }
