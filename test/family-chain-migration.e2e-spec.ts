@@ -84,8 +84,8 @@ describe('the migration to family chains (SQLite, a file with data)', () => {
       ]);
 
       const cutoff = now - DAY;
-      await after.query(FAMILY_STATEMENTS.purgeTokens, [cutoff, cutoff, 10]);
-      await after.query(FAMILY_STATEMENTS.purgeFamilies, [cutoff, cutoff, 10]);
+      await after.query(FAMILY_STATEMENTS.purgeTokens, [cutoff, cutoff, 10, 1000]);
+      await after.query(FAMILY_STATEMENTS.purgeFamilies, [cutoff, cutoff, 10, 1000]);
       expect(await after.query('SELECT family_id, COUNT(*) AS n FROM refresh_tokens GROUP BY family_id')).toEqual([{ family_id: 'live', n: 3 }]);
       expect(await after.query('SELECT id FROM refresh_token_families')).toEqual([{ id: 'live' }]);
 

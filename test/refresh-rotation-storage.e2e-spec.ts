@@ -101,7 +101,7 @@ describe(`refresh rotation on durable storage (${process.env.DATABASE_URL ? 'Pos
         const scans = (steps: string[]) => steps.filter((step) => /^SCAN (refresh_tokens|t)\b/.test(step) && !/USING/.test(step));
         const wipe = plan(FAMILY_STATEMENTS.wipeKept, 'f');
         expect(wipe.join(' ')).toContain('USING INDEX idx_refresh_tokens_kept_successor');
-        const purge = plan(FAMILY_STATEMENTS.purgeTokens, 0, 0, 10);
+        const purge = plan(FAMILY_STATEMENTS.purgeTokens, 0, 0, 10, 100);
         expect(purge.join(' ')).toContain('USING INDEX idx_refresh_tokens_family_first');
         expect(scans(purge)).toEqual([]);
         expect(scans(wipe)).toEqual([]);

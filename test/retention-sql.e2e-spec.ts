@@ -81,7 +81,7 @@ describe('retention statements', () => {
     expect((await refreshAtTokenEndpoint(t.api, client, refreshToken)).status).toBe(400);
 
     // The family is revoked now; purging everything that ended before "tomorrow" removes it and its tokens.
-    expect(await store.purgeEndedFamilies(Date.now() + DAY, 500)).toBeGreaterThanOrEqual(1);
+    expect((await store.purgeEndedFamilies(Date.now() + DAY, 500, 5000)).removed).toBeGreaterThanOrEqual(1);
     const sessions = await t.api.get(`/api/admin/users/${user.id}/sessions`, { admin: true });
     expect(sessions.body.items ?? sessions.body).toEqual([]);
     expect((await refreshAtTokenEndpoint(t.api, client, rotated.body.refresh_token)).status).toBe(400);
@@ -159,6 +159,33 @@ describe('retention statements', () => {
     expect(await liveTokens()).toBe(2);
     // The live family's first token, consumed, is still replayable within its grace window: its row is kept.
     expect((await refreshAtTokenEndpoint(t.api, client, live.refreshToken)).status).toBe(200);
+  });
+
+  it('bounds a batch of ended families by their tokens as well, always taking the first family', async () => {
+    const store = t.app.get(RefreshTokenRepository);
+    const later = Date.now() + DAY;
+    // Whatever earlier specs left ended goes first.
+    while ((await store.purgeEndedFamilies(later, 500, 100_000)).full);
+    const client = await createClient(t.api, { public: true });
+    const user = await createUser(t.api);
+    const ended: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const session = await login(t.api, user, client);
+      let current = session.refreshToken;
+      for (let step = 0; step < 2; step += 1) current = (await refreshAtTokenEndpoint(t.api, client, current)).body.refresh_token;
+      expect((await t.api.post('/api/auth/logout', { json: { refreshToken: current } })).status).toBe(200);
+      ended.push(session.refreshTokenId);
+    }
+    const tokens = () => count(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE family_id IN (?, ?, ?, ?)`, ended);
+    expect(await tokens()).toBe(12);
+    // Three tokens a family: under a bound of 4, the second family starts at 3 and is taken, the third at 6 is not.
+    expect(await store.purgeEndedFamilies(later, 500, 4)).toEqual({ removed: 2, full: true });
+    expect(await tokens()).toBe(6);
+    // A bound below one family's tokens still takes one family.
+    expect(await store.purgeEndedFamilies(later, 500, 1)).toEqual({ removed: 1, full: true });
+    expect(await tokens()).toBe(3);
+    expect(await store.purgeEndedFamilies(later, 500, 100)).toEqual({ removed: 1, full: false });
+    expect(await tokens()).toBe(0);
   });
 
   it('purges ended webhook deliveries with their attempts in batches, never a pending one', async () => {

@@ -102,8 +102,17 @@ WITH family AS (
 )
 SELECT EXISTS (SELECT 1 FROM consumed) AS consumed`;
 
-/** The ended families a purge batch takes: revoked or past their absolute expiry before a cutoff. */
-const ENDED_FAMILIES = `SELECT id FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ? ORDER BY id LIMIT ?`;
+/**
+ * The ended families a purge batch takes: revoked or past their absolute expiry before a
+ * cutoff, at most a number of them, and only while the tokens of those before each stay
+ * under a bound (a family holds `rotation + 1` tokens), so the first is always taken. Ended
+ * is final (nothing un-revokes a family, moves its expiry or rotates it), so every statement
+ * of a batch selects the same families. Parameters: cutoff, cutoff, families, tokens.
+ */
+const ENDED_FAMILIES = `SELECT id FROM (
+    SELECT id, SUM(rotation + 1) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) - (rotation + 1) AS tokens_before
+      FROM (SELECT id, rotation FROM refresh_token_families WHERE expires_at < ? OR revoked_at < ? ORDER BY id LIMIT ?) AS candidates
+  ) AS batch WHERE tokens_before < ?`;
 
 /**
  * Statements that find tokens by family. Only first tokens are indexed by family, and the
@@ -285,14 +294,17 @@ export class RefreshTokenRepository {
 
   /**
    * Hand-written: a bounded batch (DELETE … IN (SELECT … LIMIT)), which TypeORM cannot express.
-   * One batch of ended families and their tokens (FAMILY_STATEMENTS.purgeTokens). Ended is
-   * final (nothing un-revokes a family or moves its expiry), so both statements select the
-   * same families (the cutoff is fixed and in the past).
+   * One batch of families that ended before `before`, with their tokens
+   * (FAMILY_STATEMENTS.purgeTokens): at most `limit` families, and no more families once
+   * those before hold `maxTokens` tokens. `full` when either bound stopped the batch, so more
+   * may be left.
    */
-  async purgeEndedFamilies(before: number, limit: number): Promise<number> {
+  async purgeEndedFamilies(before: number, limit: number, maxTokens: number): Promise<{ removed: number; full: boolean }> {
+    const params = [before, before, limit, maxTokens];
     return this.db.transaction(async (tx) => {
-      await tx.execute(FAMILY_STATEMENTS.purgeTokens, [before, before, limit]);
-      return tx.execute(FAMILY_STATEMENTS.purgeFamilies, [before, before, limit]);
+      const tokens = await tx.execute(FAMILY_STATEMENTS.purgeTokens, params);
+      const removed = await tx.execute(FAMILY_STATEMENTS.purgeFamilies, params);
+      return { removed, full: removed >= limit || tokens >= maxTokens };
     });
   }
 

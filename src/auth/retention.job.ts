@@ -1,12 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { retentionConfig, type RetentionConfig } from '../config/retention.config.js';
-import { PurgeSchedule, purgeInBatches, purgeTiming, ScheduledPurge } from '../database/batched-purge.js';
+import { PurgeSchedule, purgeInBatches, purgeTiming, ScheduledPurge, type BatchOutcome } from '../database/batched-purge.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 const GRACE_SWEEP_MS = 5_000;
 /** Kept successors wiped by one transaction of the grace sweep, at most. */
 const GRACE_SWEEP_BATCH = 500;
+/**
+ * A batch of ended families is also bounded by their tokens: at most this many per family of
+ * RETENTION_BATCH_SIZE (5,000 at the default 500), past its first family. A long-lived
+ * family (a rotation every few minutes for its whole lifetime) holds thousands.
+ */
+const TOKENS_PER_FAMILY_IN_BATCH = 10;
 
 /**
  * Wipes kept successors once their grace window ends, and purges families (with their
@@ -49,7 +55,7 @@ export class RetentionJob extends ScheduledPurge {
     return this.graceSweep.runOnce();
   }
 
-  protected purgeBatch(before: number, size: number): Promise<number> {
-    return this.store.purgeEndedFamilies(before, size);
+  protected purgeBatch(before: number, size: number): Promise<BatchOutcome> {
+    return this.store.purgeEndedFamilies(before, size, size * TOKENS_PER_FAMILY_IN_BATCH);
   }
 }

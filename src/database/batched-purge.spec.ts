@@ -10,6 +10,17 @@ describe('purgeInBatches', () => {
     expect(batch).toHaveBeenCalledTimes(3);
   });
 
+  it('goes on after a batch that another bound stopped short, and stops at the first that was not', async () => {
+    const outcomes = [
+      { removed: 1, full: true },
+      { removed: 2, full: true },
+      { removed: 2, full: false },
+    ];
+    const batch = jest.fn(async () => outcomes.shift()!);
+    expect(await purgeInBatches(batch, 10)).toBe(5);
+    expect(batch).toHaveBeenCalledTimes(3);
+  });
+
   it('ends after the batch in progress once its signal is aborted, however large the backlog', async () => {
     const stop = new AbortController();
     let batches = 0;

@@ -1,17 +1,29 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
 /**
- * Removes rows one short transaction at a time: `batch` deletes at most `size` rows and says
- * how many it removed. Between batches the event loop runs, so requests that queued behind
- * one batch (SQLite has one writer) go before the next, and no purge holds the writer long.
+ * What one batch did, when it can end short of `size` with more left: a batch bounded by
+ * something besides its row count (the tokens of the families it purges) says `full` when
+ * that bound stopped it.
  */
-export async function purgeInBatches(batch: (size: number) => Promise<number>, size: number, signal?: AbortSignal): Promise<number> {
+export interface BatchOutcome {
+  removed: number;
+  full: boolean;
+}
+
+/**
+ * Removes rows one short transaction at a time: `batch` deletes at most `size` rows and says
+ * how many it removed (or a BatchOutcome). Batches go on while they come back full. Between
+ * batches the event loop runs, so requests that queued behind one batch (SQLite has one
+ * writer) go before the next, and no purge holds the writer long.
+ */
+export async function purgeInBatches(batch: (size: number) => Promise<number | BatchOutcome>, size: number, signal?: AbortSignal): Promise<number> {
   let total = 0;
   for (;;) {
-    const removed = await batch(size);
+    const outcome = await batch(size);
+    const { removed, full } = typeof outcome === 'number' ? { removed: outcome, full: outcome >= size } : outcome;
     total += removed;
     // A backlog (the first purge after an upgrade) must not hold a shutdown: the rest waits for the next run.
-    if (removed < size || signal?.aborted) return total;
+    if (!full || signal?.aborted) return total;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -88,8 +100,8 @@ export abstract class ScheduledPurge implements OnApplicationBootstrap, OnModule
     this.schedule = new PurgeSchedule(new Logger(this.constructor.name), what, (signal) => this.purge(signal));
   }
 
-  /** Deletes at most `size` rows that ended before `before`; returns how many it deleted. */
-  protected abstract purgeBatch(before: number, size: number): Promise<number>;
+  /** Deletes at most `size` rows that ended before `before`; returns how many it deleted (see purgeInBatches). */
+  protected abstract purgeBatch(before: number, size: number): Promise<number | BatchOutcome>;
 
   onApplicationBootstrap(): void {
     this.schedule.start(this.timing.intervalMs);
