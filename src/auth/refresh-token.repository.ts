@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
+import type { BatchOutcome } from '../database/batched-purge.js';
 import { Database, type Row, type Transaction } from '../database/database.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -299,7 +300,7 @@ export class RefreshTokenRepository {
    * those before hold `maxTokens` tokens. `full` when either bound stopped the batch, so more
    * may be left.
    */
-  async purgeEndedFamilies(before: number, limit: number, maxTokens: number): Promise<{ removed: number; full: boolean }> {
+  async purgeEndedFamilies(before: number, limit: number, maxTokens: number): Promise<BatchOutcome> {
     const params = [before, before, limit, maxTokens];
     return this.db.transaction(async (tx) => {
       const tokens = await tx.execute(FAMILY_STATEMENTS.purgeTokens, params);
