@@ -42,7 +42,12 @@ export class OAuthClientGuard implements CanActivate {
   }
 }
 
-/** The client the OAuthClientGuard authenticated. */
-export const AuthenticatedClient = createParamDecorator(
-  (_: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<ClientRequest>().oauthClient,
+/** The client the OAuthClientGuard authenticated on this request. */
+export function authenticatedClientOf(request: FastifyRequest): ClientRecord {
+  return (request as ClientRequest).oauthClient!;
+}
+
+/** The client the OAuthClientGuard authenticated, as a handler parameter. */
+export const AuthenticatedClient = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  authenticatedClientOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );

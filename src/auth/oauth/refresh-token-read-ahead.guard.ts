@@ -1,4 +1,4 @@
-import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { TokenService, type RefreshTokenRead } from '../token.service.js';
 
@@ -26,7 +26,7 @@ export class RefreshTokenReadAhead implements CanActivate {
   }
 }
 
-/** The read the RefreshTokenReadAhead guard started, if it started one. */
-export const RefreshTokenReadStarted = createParamDecorator(
-  (_: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<ReadAheadRequest>().refreshTokenRead,
-);
+/** The read the RefreshTokenReadAhead guard started on this request, if it started one. */
+export function refreshTokenReadOf(request: FastifyRequest): RefreshTokenRead | undefined {
+  return (request as ReadAheadRequest).refreshTokenRead;
+}

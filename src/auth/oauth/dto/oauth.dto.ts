@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /**
- * The OAuth endpoints read their form-urlencoded (or JSON) bodies through pipes
- * (TokenRequestPipe, TokenParamsPipe, OAuthClientGuard); these classes describe those bodies.
+ * The OAuth endpoints read their form-urlencoded (or JSON) bodies themselves
+ * (readTokenRequest, TokenParamsPipe, OAuthClientGuard); these classes describe those bodies.
  */
 class ClientCredentialsForm {
   @ApiPropertyOptional({ description: 'client_secret_post, or a public client naming itself; or use HTTP Basic (client_secret_basic)' })
