@@ -24,13 +24,13 @@ export class RateLimitGuard implements CanActivate {
     @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when nothing is counted: Nest awaits only a guard's promise, and a promise costs every request. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.config.enabled) return true;
     const policy = this.reflector.getAllAndOverride<RateLimitPolicy | undefined>(RATE_LIMIT_POLICY, [context.getHandler(), context.getClass()]);
     if (!policy) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    await this.limiter.consume(policy === 'login' ? this.loginRules(request) : this.tokenRules(request));
-    return true;
+    return this.limiter.consume(policy === 'login' ? this.loginRules(request) : this.tokenRules(request)).then(() => true);
   }
 
   private loginRules(request: FastifyRequest): RateLimitRule[] {
@@ -71,7 +71,8 @@ export class ClientRateLimitGuard implements CanActivate {
     @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when nothing is counted, as RateLimitGuard's. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.config.enabled) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { oauthClient?: { clientId?: unknown; public?: unknown } }>();
     const clientId = request.oauthClient?.clientId;
@@ -79,8 +80,9 @@ export class ClientRateLimitGuard implements CanActivate {
     // A public client proves nothing but its id, which anyone can send: counted per client
     // alone, a flood naming it would lock out all its users, so it is counted per client and IP.
     const key = request.oauthClient?.public === true ? `${sha256(clientId)}:${request.ip}` : sha256(clientId);
-    await this.limiter.consume([{ name: 'token-client', key, limit: this.config.refreshPerClient, windowMs: this.config.windowSeconds * 1000 }]);
-    return true;
+    return this.limiter
+      .consume([{ name: 'token-client', key, limit: this.config.refreshPerClient, windowMs: this.config.windowSeconds * 1000 }])
+      .then(() => true);
   }
 }
 
