@@ -82,6 +82,26 @@ describe('Database on PostgreSQL (statements straight on the pg pool)', () => {
     expect(await db.query('SELECT key FROM settings')).toEqual([]);
   });
 
+  it('runs executeEach statements in order with their row counts; one that fails rolls them all back', async () => {
+    const counts = await db.transaction((tx) =>
+      tx.executeEach([
+        ['INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']],
+        ['UPDATE settings SET value = ? WHERE key = ?', ['2', 'a']],
+        ['UPDATE settings SET value = ? WHERE key = ?', ['3', 'missing']],
+      ]),
+    );
+    expect(counts).toEqual([1, 1, 0]);
+    expect(await db.query('SELECT key, value FROM settings')).toEqual([{ key: 'a', value: '2' }]);
+    const failing = db.transaction((tx) =>
+      tx.executeEach([
+        ['INSERT INTO settings (key, value) VALUES (?, ?)', ['b', '1']],
+        ['INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '9']],
+      ]),
+    );
+    await expect(failing).rejects.toMatchObject({ driverError: { code: '23505' } });
+    expect(await db.query('SELECT key, value FROM settings')).toEqual([{ key: 'a', value: '2' }]);
+  });
+
   it('rolls back when the work rejects after its statements succeeded, and runs after-commit callbacks only after a commit', async () => {
     const ran: string[] = [];
     await expect(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import type { BatchOutcome } from '../database/batched-purge.js';
-import { Database, type Row, type Transaction } from '../database/database.js';
+import { Database, type Row, type Statement, type Transaction } from '../database/database.js';
+import { INSERT_EVENT, type PreparedEvent } from '../outbox/outbox.writer.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import type { UserRecord } from '../users/user-store.js';
@@ -142,6 +143,13 @@ export const FAMILY_STATEMENTS = {
   purgeFamilies: `DELETE FROM refresh_token_families WHERE id IN (${ENDED_FAMILIES})`,
 } as const;
 
+/** Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement. */
+const INSERT_TOKEN = 'INSERT INTO refresh_tokens (id, family_id, token_hash, generation, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)';
+
+function tokenRow(token: NewRefreshToken): unknown[] {
+  return [token.id, token.familyId, token.tokenKey, token.generation, token.issuedAt, token.expiresAt];
+}
+
 /** What a rotation writes, whichever way it is written. */
 export interface Rotation {
   tokenId: string;
@@ -179,24 +187,37 @@ export class RefreshTokenRepository {
     await tx.manager.getRepository(RefreshTokenFamily).insert({ ...family, rotation: 0, lastUsedAt: family.createdAt, revokedAt: null, revokedReason: null });
   }
 
-  /** Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement. */
   async insertToken(tx: Transaction, token: NewRefreshToken): Promise<void> {
-    await tx.execute(
-      'INSERT INTO refresh_tokens (id, family_id, token_hash, generation, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [token.id, token.familyId, token.tokenKey, token.generation, token.issuedAt, token.expiresAt],
-    );
+    await tx.execute(INSERT_TOKEN, tokenRow(token));
   }
 
   /**
-   * Consumes a live token, naming its successor. Only one caller can win: the row changes
-   * only while `consumed_at` is still NULL.
+   * SQLite: a whole rotation and its event, in the caller's transaction. The consume comes
+   * first and decides: only one caller can win it, as the row changes only while
+   * `consumed_at` is still NULL. Unless it changed the row (`consumed`) and the family was
+   * live (`advanced`), the caller must roll the transaction back whole, the statements
+   * issued behind it included.
    */
-  async consume(tx: Transaction, rotation: Rotation): Promise<boolean> {
-    const changed = await tx.execute(
-      'UPDATE refresh_tokens SET consumed_at = ?, successor_id = ?, successor_sealed = ?, grace_until = ? WHERE id = ? AND consumed_at IS NULL',
-      [rotation.now, rotation.successor.id, rotation.successorSealed, rotation.graceUntil, rotation.tokenId],
-    );
-    return changed === 1;
+  async writeRotation(tx: Transaction, rotation: Rotation, event: PreparedEvent['row']): Promise<{ consumed: boolean; advanced: boolean }> {
+    const { successor } = rotation;
+    const statements: Statement[] = [
+      [
+        'UPDATE refresh_tokens SET consumed_at = ?, successor_id = ?, successor_sealed = ?, grace_until = ? WHERE id = ? AND consumed_at IS NULL',
+        [rotation.now, successor.id, rotation.successorSealed, rotation.graceUntil, rotation.tokenId],
+      ],
+      // Moves a live family to the successor; changes nothing if it was revoked meanwhile.
+      [
+        'UPDATE refresh_token_families SET rotation = ?, last_used_at = ?, ip = COALESCE(?, ip), user_agent = COALESCE(?, user_agent) WHERE id = ? AND revoked_at IS NULL',
+        [successor.generation, rotation.now, rotation.ip, rotation.userAgent, rotation.familyId],
+      ],
+      [INSERT_TOKEN, tokenRow(successor)],
+      [INSERT_EVENT, event],
+    ];
+    // The successor kept for the predecessor's grace window is wiped once it has been used,
+    // and that window ends with it, so the grace sweep finds nothing left to do for it.
+    if (rotation.forgetPredecessor) statements.push([FAMILY_STATEMENTS.forgetSuccessor, [rotation.familyId, rotation.tokenId]]);
+    const [consumed, advanced] = await tx.executeEach(statements);
+    return { consumed: consumed === 1, advanced: advanced === 1 };
   }
 
   /**
@@ -227,23 +248,6 @@ export class RefreshTokenRepository {
       rotation.familyId,
     );
     return row.consumed === true;
-  }
-
-  /** Moves a live family to the rotation's successor; false if it was revoked meanwhile. */
-  async advanceFamily(tx: Transaction, rotation: Rotation): Promise<boolean> {
-    const changed = await tx.execute(
-      'UPDATE refresh_token_families SET rotation = ?, last_used_at = ?, ip = COALESCE(?, ip), user_agent = COALESCE(?, user_agent) WHERE id = ? AND revoked_at IS NULL',
-      [rotation.successor.generation, rotation.now, rotation.ip, rotation.userAgent, rotation.familyId],
-    );
-    return changed === 1;
-  }
-
-  /**
-   * The successor kept for the grace window is wiped once it has been used, and the window
-   * ends with it, so the grace sweep finds nothing left to do for this token.
-   */
-  async forgetSuccessor(tx: Transaction, familyId: string, successorId: string): Promise<void> {
-    await tx.execute(FAMILY_STATEMENTS.forgetSuccessor, [familyId, successorId]);
   }
 
   /** Read inside the replay's transaction, so the answer holds until it commits. */

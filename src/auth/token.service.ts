@@ -276,26 +276,19 @@ export class TokenService {
       userAgent: context.userAgent,
       forgetPredecessor: grace > 0 && token.generation > 0,
     };
+    const event = this.events.prepareRefreshed(eventFamily(token), rotation, prepared, context, now);
     if (this.db.kind === 'postgres') {
-      const event = this.events.prepareRefreshed(eventFamily(token), rotation, prepared, context, now);
       // Nothing written: the token or its family changed since it was read; read it again.
       if (!(await this.store.rotateAtOnce(write, event.row))) throw new RotationRaceLost();
-      this.events.announce(event);
     } else {
       await this.db.transaction(async (tx) => {
-        // The consume decides: unless it changed the row and the family was live, the
-        // transaction rolls back whole, the statements issued behind it included.
-        const [consumed, advanced] = await Promise.all([
-          this.store.consume(tx, write),
-          this.store.advanceFamily(tx, write),
-          this.store.insertToken(tx, write.successor),
-          write.forgetPredecessor ? this.store.forgetSuccessor(tx, token.familyId, token.id) : undefined,
-          this.events.refreshed(tx, eventFamily(token), rotation, prepared, context, false, now),
-        ]);
+        // Thrown, the transaction rolls back whole.
+        const { consumed, advanced } = await this.store.writeRotation(tx, write, event.row);
         if (!consumed) throw new RotationRaceLost();
         if (!advanced) throw invalidGrant();
       });
     }
+    this.events.announce(event);
     const accessToken = await signature;
     this.metrics?.refreshOutcome('success');
     return this.result(token, prepared, accessToken, successor, successorExpiresAt, scope);

@@ -44,6 +44,27 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
     expect(await db.transaction((tx) => tx.execute('UPDATE items SET n = 0 WHERE id = ?', ['missing']))).toBe(0);
   });
 
+  it('runs executeEach statements in order, counting each one\'s changed rows; the first that fails fails the transaction, keeping none', async () => {
+    const changed = await db.transaction((tx) =>
+      tx.executeEach([
+        ['INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', ['a', true, 1]],
+        ['UPDATE items SET n = n + 1 WHERE id = ?', ['a']],
+        ['UPDATE items SET n = 0 WHERE id = ?', ['missing']],
+      ]),
+    );
+    expect(changed).toEqual([1, 1, 0]);
+    expect(await db.query('SELECT id, n FROM items')).toEqual([{ id: 'a', n: 2 }]);
+    const failing = db.transaction((tx) =>
+      tx.executeEach([
+        ['UPDATE items SET n = 7 WHERE id = ?', ['a']],
+        ['INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true]],
+        ['INSERT INTO items (id, flag) VALUES (?, ?)', ['c', true]],
+      ]),
+    );
+    await expect(failing).rejects.toThrow(QueryFailedError);
+    expect(await db.query('SELECT id, n FROM items')).toEqual([{ id: 'a', n: 2 }]);
+  });
+
   it('rolls everything back when the work fails, and raises TypeORM\'s QueryFailedError for SQL errors', async () => {
     await db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true]));
     const failing = db.transaction(async (tx) => {

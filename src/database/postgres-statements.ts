@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 import { databaseFaultCause } from './database-fault.js';
-import type { Row, Transaction } from './database.js';
+import type { Row, Statement as SqlStatement, Transaction } from './database.js';
 
 /**
  * Named statements per connection, at most. The application's SQL is a fixed set; the cap
@@ -193,6 +193,9 @@ export class PostgresStatements {
       },
       query: async <R extends Row>(sql: string, params: unknown[] = []) => (await this.run(client, this.statement(sql), params)).rows as R[],
       execute: async (sql: string, params: unknown[] = []) => (await this.run(client, this.statement(sql), params)).rowCount ?? 0,
+      // Issued together, so they leave in one write; awaited together, so the first failure is the answer.
+      executeEach: async (statements: readonly SqlStatement[]) =>
+        (await Promise.all(statements.map(([sql, params]) => this.run(client, this.statement(sql), [...params])))).map((result) => result.rowCount ?? 0),
       lock: async (name: string) => {
         await this.run(client, this.statement('SELECT pg_advisory_xact_lock(hashtext(?))'), [name]);
       },

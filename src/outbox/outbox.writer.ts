@@ -5,6 +5,9 @@ import { OutboxConsumers } from './outbox.consumers.js';
 import { OutboxRelay } from './outbox.relay.js';
 import type { OutboxMessage } from './outbox.types.js';
 
+/** Inserts an event's row: the parameters are PreparedEvent's `row`. */
+export const INSERT_EVENT = 'INSERT INTO outbox_events (id, type, payload, created_at, processed_at) VALUES (?, ?, ?, ?, ?)';
+
 /** An event ready to be inserted by a caller's own statement (see OutboxWriter.prepare). */
 export interface PreparedEvent<TType extends string = string, TData = unknown> {
   message: OutboxMessage<TType, TData>;
@@ -31,15 +34,15 @@ export class OutboxWriter {
   ): Promise<OutboxMessage<TType, TData>> {
     const { message, row } = this.prepare(type, data, occurredAt);
     // Prepared: one insert per refresh, where TypeORM's insert would cost more than the statement.
-    await tx.execute('INSERT INTO outbox_events (id, type, payload, created_at, processed_at) VALUES (?, ?, ?, ?, ?)', row);
+    await tx.execute(INSERT_EVENT, row);
     tx.afterCommit(() => this.relay.announce(message));
     return message;
   }
 
   /**
-   * The row record() would insert, for a caller that inserts it within a statement of its own
-   * (the PostgreSQL rotation is one statement); that caller announces the event once the
-   * statement has committed, and only then.
+   * The row record() would insert, for a caller that inserts it itself (INSERT_EVENT, or within
+   * a statement of its own: the PostgreSQL rotation is one statement); that caller announces
+   * the event once it has committed, and only then.
    */
   prepare<TType extends string, TData>(type: TType, data: TData, occurredAt: number): PreparedEvent<TType, TData> {
     const message = { id: timeOrderedId(occurredAt), type, occurredAt, data };
