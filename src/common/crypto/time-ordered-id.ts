@@ -31,5 +31,13 @@ const MAX_MILLISECONDS = 16 ** 12 - 1;
  */
 export function millisecondsHex(now: number): string {
   const ms = Number.isFinite(now) ? Math.min(Math.max(Math.floor(now), 0), MAX_MILLISECONDS) : 0;
-  return ms.toString(16).padStart(12, '0');
+  // A refresh takes two or three ids, and under load many refreshes share a millisecond.
+  if (ms !== lastMilliseconds) {
+    lastMilliseconds = ms;
+    lastHex = ms.toString(16).padStart(12, '0');
+  }
+  return lastHex;
 }
+
+let lastMilliseconds = 0;
+let lastHex = '000000000000';
