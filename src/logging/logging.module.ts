@@ -1,7 +1,9 @@
 import { Global, Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { PinoNestLogger } from './pino-nest-logger.js';
-import { requestLogging } from './request-logging.js';
+import { requestLogging, requestLoggingHook } from './request-logging.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 
 /**
@@ -41,9 +43,17 @@ export const PINO_ROOT = Symbol('PINO_ROOT');
   exports: [PINO_ROOT, PinoNestLogger],
 })
 export class LoggingModule implements NestModule {
-  constructor(@Inject(PINO_ROOT) private readonly root: Logger) {}
+  constructor(
+    @Inject(PINO_ROOT) private readonly root: Logger,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   configure(consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === 'fastify') {
+      adapter.getInstance<FastifyInstance>().addHook('onRequest', requestLoggingHook(this.root));
+      return;
+    }
     consumer.apply(requestLogging(this.root)).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { RequestLog, requestLogContext } from './request-log-context.js';
@@ -24,10 +25,26 @@ function describeRequest(request: RawRequest, requestId: string, remoteAddress: 
  * no child logger unless a line is written, and no listener when `info` is not logged.
  */
 export function requestLogging(root: Logger) {
+  const serve = serving(root);
+  return (request: RawRequest, response: ServerResponse, next: () => void): void =>
+    serve(typeof request.id === 'string' ? request.id : 'unknown', request, response, next);
+}
+
+/**
+ * The same as a Fastify `onRequest` hook, which runs where Nest runs middleware on Fastify.
+ * Nest middleware goes through @fastify/middie, whose path matching and URL decoding cost
+ * every request more than its context itself (bench/RESULTS.md, round twelve).
+ */
+export function requestLoggingHook(root: Logger) {
+  const serve = serving(root);
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => serve(request.id, request.raw, reply.raw, done);
+}
+
+function serving(root: Logger) {
   // LOG_LEVEL is fixed at start.
   const logCompletion = root.isLevelEnabled('info');
-  return (request: RawRequest, response: ServerResponse, next: () => void): void => {
-    const log = new RequestLog(root, typeof request.id === 'string' ? request.id : 'unknown');
+  return (requestId: string, request: RawRequest, response: ServerResponse, next: () => void): void => {
+    const log = new RequestLog(root, requestId);
     if (logCompletion) logWhenDone(root, log, request, response);
     requestLogContext.run(log, next);
   };
