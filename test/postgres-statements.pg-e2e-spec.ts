@@ -82,6 +82,12 @@ describe('Database on PostgreSQL (statements straight on the pg pool)', () => {
     expect(await db.query('SELECT key FROM settings')).toEqual([]);
   });
 
+  it('reads rows as arrays in column order with queryArrays', async () => {
+    await db.transaction((tx) => tx.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ['a', '1']));
+    expect(await db.queryArrays('SELECT value, key FROM settings WHERE key = ?', ['a'])).toEqual([['1', 'a']]);
+    expect(await db.queryArrays('SELECT value, key FROM settings WHERE key = ?', ['missing'])).toEqual([]);
+  });
+
   it('runs executeEach statements in order with their row counts; one that fails rolls them all back', async () => {
     const counts = await db.transaction((tx) =>
       tx.executeEach([

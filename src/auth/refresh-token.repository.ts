@@ -60,6 +60,7 @@ export interface NewFamily {
 /** A live family: not revoked, not past its absolute expiry. */
 export type LiveFamily = Omit<RefreshTokenFamily, 'revokedAt' | 'revokedReason'>;
 
+/** Its rows are read as arrays (toPresented() names the columns in this order). */
 const FIND_BY_KEY = `
 SELECT t.id, t.family_id, t.generation, t.expires_at, t.consumed_at, t.successor_id, t.successor_sealed,
        t.grace_until, s.consumed_at AS successor_consumed_at,
@@ -179,7 +180,7 @@ export class RefreshTokenRepository {
 
   /** The refresh path's one read: the token, its family, its successor's state, its client and its stored user, in one prepared statement. */
   async findByKey(key: string): Promise<PresentedRefreshToken | undefined> {
-    const [row] = await this.db.query(FIND_BY_KEY, [key]);
+    const [row] = await this.db.queryArrays(FIND_BY_KEY, [key]);
     return row ? this.toPresented(row) : undefined;
   }
 
@@ -318,31 +319,54 @@ export class RefreshTokenRepository {
     return (await this.tokens.findOne({ select: { id: true, issuedAt: true }, where: { id: tokenId } }))?.issuedAt;
   }
 
-  private toPresented(row: Row): PresentedRefreshToken {
+  /** A FIND_BY_KEY row, its columns in the statement's order. */
+  private toPresented(row: unknown[]): PresentedRefreshToken {
+    const [
+      id,
+      familyId,
+      generation,
+      expiresAt,
+      consumedAt,
+      successorId,
+      successorSealed,
+      graceUntil,
+      successorConsumedAt,
+      userId,
+      clientId,
+      scope,
+      familyCreatedAt,
+      familyExpiresAt,
+      revokedAt,
+      clientRowId,
+      isPublic,
+      audience,
+      userRowId,
+      loginId,
+      userRoles,
+      userDisabled,
+    ] = row;
     const num = (value: unknown) => this.db.num(value, true);
     return {
-      id: String(row.id),
-      familyId: String(row.family_id),
-      generation: this.db.num(row.generation),
-      expiresAt: this.db.num(row.expires_at),
-      consumedAt: num(row.consumed_at),
-      successorId: (row.successor_id as string | null) ?? null,
-      successorSealed: (row.successor_sealed as string | null) ?? null,
-      graceUntil: num(row.grace_until),
-      successorConsumedAt: num(row.successor_consumed_at),
+      id: String(id),
+      familyId: String(familyId),
+      generation: this.db.num(generation),
+      expiresAt: this.db.num(expiresAt),
+      consumedAt: num(consumedAt),
+      successorId: (successorId as string | null) ?? null,
+      successorSealed: (successorSealed as string | null) ?? null,
+      graceUntil: num(graceUntil),
+      successorConsumedAt: num(successorConsumedAt),
       family: {
-        userId: String(row.user_id),
-        clientId: String(row.client_id),
-        scope: String(row.scope),
-        createdAt: this.db.num(row.family_created_at),
-        expiresAt: this.db.num(row.family_expires_at),
-        revokedAt: num(row.revoked_at),
+        userId: String(userId),
+        clientId: String(clientId),
+        scope: String(scope),
+        createdAt: this.db.num(familyCreatedAt),
+        expiresAt: this.db.num(familyExpiresAt),
+        revokedAt: num(revokedAt),
       },
-      client: row.client_row_id
-        ? { id: String(row.client_row_id), public: this.db.bool(row.is_public), audience: String(row.audience) }
-        : null,
-      storedUser: row.user_row_id
-        ? userRecordOf({ id: String(row.user_row_id), login_id: String(row.login_id), roles: String(row.user_roles), disabled: row.user_disabled }, this.db)
+      client: clientRowId ? { id: String(clientRowId), public: this.db.bool(isPublic), audience: String(audience) } : null,
+      storedUser: userRowId
+        ? userRecordOf({ id: String(userRowId), login_id: String(loginId), roles: String(userRoles), disabled: userDisabled }, this.db)
         : null,
     };
   }

@@ -65,6 +65,15 @@ describe('Database on SQLite (statements straight on the better-sqlite3 connecti
     expect(await db.query('SELECT id, n FROM items')).toEqual([{ id: 'a', n: 2 }]);
   });
 
+  it('reads rows as arrays in column order with queryArrays, while query() of the same SQL still gives objects', async () => {
+    await db.transaction((tx) => tx.execute('INSERT INTO items (id, flag, n) VALUES (?, ?, ?)', ['a', true, 1]));
+    const sql = 'SELECT n, id, flag FROM items WHERE id = ?';
+    expect(await db.queryArrays(sql, ['a'])).toEqual([[1, 'a', 1]]);
+    expect(await db.query(sql, ['a'])).toEqual([{ n: 1, id: 'a', flag: 1 }]);
+    expect(await db.queryArrays(sql, ['a'])).toEqual([[1, 'a', 1]]);
+    expect(await db.queryArrays(sql, ['missing'])).toEqual([]);
+  });
+
   it('rolls everything back when the work fails, and raises TypeORM\'s QueryFailedError for SQL errors', async () => {
     await db.transaction((tx) => tx.execute('INSERT INTO items (id, flag) VALUES (?, ?)', ['a', true]));
     const failing = db.transaction(async (tx) => {
