@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Repository, type FindOptionsWhere } from 'typeorm';
 import type { BatchOutcome } from '../database/batched-purge.js';
-import { Database, type Row, type Statement, type Transaction } from '../database/database.js';
+import { Database, type Statement, type Transaction } from '../database/database.js';
 import { INSERT_EVENT, type PreparedEvent } from '../outbox/outbox.writer.js';
 import { RefreshTokenFamily } from './refresh-token-family.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
