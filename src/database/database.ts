@@ -317,8 +317,7 @@ export class Database {
     return (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
   }
 
-  /** Rows for a reader, else the number of changed rows when `changes` is asked for. */
-  /** Rows as objects; the number of changed rows with `changes`; rows as arrays with `arrays`. */
+  /** A reader's rows as objects, or as arrays with `'arrays'`; with `true`, the number of rows changed. */
   private runDirect(sql: string, params: readonly unknown[], result: boolean | 'arrays' = false): Row[] | unknown[][] | number {
     const bound = params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
     const changes = result === true;
