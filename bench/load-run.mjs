@@ -31,6 +31,12 @@ export function lastJsonLine(text) {
 
 export const round = (value, digits = 2) => Number(value.toFixed(digits));
 
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
 /** One closed-loop load run (the load generator in its own process) with the server's CPU and memory. */
 export async function loadRun(server, { mode, concurrency, duration, warmup, client, tokens }) {
   mkdirSync(workDir, { recursive: true });

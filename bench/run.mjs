@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: builds, starts the server on a fresh database with production
 // settings, provisions clients and users, runs refresh chains against /oauth/token and
-// /api/auth/refresh, measures the machine's signing ceiling, the peer, PostgreSQL and
-// the growth step, all in one run. Prints one JSON summary on stdout (progress goes to
+// /api/auth/refresh, measures the machine's signing ceiling, the peer, PostgreSQL, the
+// growth step and the peer again in alternating pairs with ours, all in one run. Prints one JSON summary on stdout (progress goes to
 // stderr) and rewrites the generated block of bench/RESULTS.md. Options: bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { growthStep, parseGrowthSizes } from './growth.mjs';
 import { lastJsonLine, loadRun, round } from './load-run.mjs';
+import { peerPairs } from './peer-pairs.mjs';
 import { provision, loginTokens, routeExists, http } from './provision.mjs';
 import { checkTargets, writeResults } from './report.mjs';
 import { freePort, machineCpu, sampleTree, startServer } from './server-process.mjs';
@@ -71,6 +72,8 @@ function readConfig() {
     ceiling_s: num('BENCH_CEILING_SECONDS', quick ? 1 : 2),
     peer: env.BENCH_PEER !== 'off',
     peer_source: env.PEER_BENCH_DIR ? resolve(env.PEER_BENCH_DIR) : DEFAULT_PEER_SOURCE,
+    peer_pairs: num('BENCH_PEER_PAIRS', quick ? 1 : 3),
+    peer_pair_seconds: num('BENCH_PEER_PAIR_DURATION', quick ? 5 : 10),
     cpu_prof_dir: env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined,
     // Extra variables for the server, e.g. "UV_THREADPOOL_SIZE=2,DATABASE_POOL_SIZE=20".
     server_env: Object.fromEntries(list('BENCH_SERVER_ENV', []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
@@ -281,45 +284,49 @@ function answers(url) {
 
 /** The peer's own script (server + the same load generator), C and C=1, on a free port. */
 async function runPeer(config, peerDir) {
-  const script = join(peerDir, 'run-peer.sh');
   const peer = {};
   for (const [key, concurrency, duration] of [
     ['c32', config.concurrency, config.duration_s],
     ['c1', 1, config.duration_c1_s],
   ]) {
-    if (duration <= 0) continue;
-    log(`peer C=${concurrency} for ${duration} s`);
-    const port = await freePort();
-    const machine0 = machineCpu();
-    const started = Date.now();
-    const { stdout, stderr, code } = await new Promise((resolvePromise, reject) => {
-      const child = spawn('bash', [script, '--concurrency', String(concurrency), '--duration', String(duration), '--warmup', String(config.warmup_s)], {
-        cwd: peerDir,
-        env: { ...process.env, PORT: String(port) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      child.stderr.on('data', (chunk) => (err += chunk));
-      child.once('error', reject);
-      child.once('exit', (exitCode) => resolvePromise({ stdout: out, stderr: err, code: exitCode }));
-    });
-    const wall = (Date.now() - started) / 1000;
-    try {
-      const result = lastJsonLine(stdout);
-      const machine1 = machineCpu();
-      result.machine_busy_cores_whole_script = round((machine1.busy_s - machine0.busy_s) / wall);
-      const answered = result.ok + result.warmupOk + result.lateOk;
-      result.server_cpu_ms_per_refresh = answered > 0 ? round((result.server_cpu_s * 1000) / answered, 3) : null;
-      peer[key] = result;
-      log(`  peer ${result.rps} rps, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, errors ${result.errors}`);
-    } catch {
-      peer[key] = { error: `run-peer.sh exited ${code}: ${stderr.slice(0, 500)}` };
-    }
+    if (duration > 0) peer[key] = await peerRun(config, peerDir, concurrency, duration);
   }
   if (peer.c32?.error) peer.error = peer.c32.error;
   return peer;
+}
+
+/** One run of the peer's script: its figures, or `{ error }`. */
+async function peerRun(config, peerDir, concurrency, duration) {
+  log(`peer C=${concurrency} for ${duration} s`);
+  const script = join(peerDir, 'run-peer.sh');
+  const port = await freePort();
+  const machine0 = machineCpu();
+  const started = Date.now();
+  const { stdout, stderr, code } = await new Promise((resolvePromise, reject) => {
+    const child = spawn('bash', [script, '--concurrency', String(concurrency), '--duration', String(duration), '--warmup', String(config.warmup_s)], {
+      cwd: peerDir,
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolvePromise({ stdout: out, stderr: err, code: exitCode }));
+  });
+  const wall = (Date.now() - started) / 1000;
+  try {
+    const result = lastJsonLine(stdout);
+    const machine1 = machineCpu();
+    result.machine_busy_cores_whole_script = round((machine1.busy_s - machine0.busy_s) / wall);
+    const answered = result.ok + result.warmupOk + result.lateOk;
+    result.server_cpu_ms_per_refresh = answered > 0 ? round((result.server_cpu_s * 1000) / answered, 3) : null;
+    log(`  peer ${result.rps} rps, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, errors ${result.errors}`);
+    return result;
+  } catch {
+    return { error: `run-peer.sh exited ${code}: ${stderr.slice(0, 500)}` };
+  }
 }
 
 async function main() {
@@ -337,10 +344,12 @@ async function main() {
   if (config.ceiling_s > 0) for (const alg of [...new Set(['RS256', ...config.algs])]) ceiling.push(await signCeiling(alg, config.ceiling_s));
 
   let peer;
+  let peerDir;
   if (config.peer) {
     const prepared = preparePeer(config);
     if (prepared.error) log(`peer not run: ${prepared.error}`);
-    peer = prepared.error ? { error: prepared.error } : await runPeer(config, prepared.dir);
+    peerDir = prepared.dir;
+    peer = prepared.error ? { error: prepared.error } : await runPeer(config, peerDir);
   }
   const postgres = config.postgres && (await answers(config.postgres_url));
   if (config.postgres && !postgres) log(`PostgreSQL skipped: nothing answers at ${new URL(config.postgres_url).host}`);
@@ -352,6 +361,10 @@ async function main() {
   for (const plan of plans) scenarios.push(await runScenario(config, plan));
 
   const growth = config.growth.length > 0 ? await growthStep(config, { log }) : [];
+  const pairs =
+    peerDir && config.sqlite && config.peer_pairs > 0
+      ? await peerPairs(config, { log, peerRun: (concurrency, seconds) => peerRun(config, peerDir, concurrency, seconds) })
+      : undefined;
 
   const summary = {
     finished_at: new Date().toISOString(),
@@ -361,6 +374,7 @@ async function main() {
     config: { ...config, postgres_url: postgres ? new URL(config.postgres_url).host : undefined, postgres_ran: postgres },
     ceiling,
     peer,
+    peer_pairs: pairs,
     scenarios,
     growth,
   };
