@@ -221,8 +221,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         }
       });
       for (const attempt of batch!) this.reportRecorded(attempt);
-      // Retries due now can be claimed once their new schedule has committed.
-      this.kick();
+      // Claim at once only what this round may have made claimable: a retry already due (its
+      // new schedule has committed), or deliveries that waited for the slots it freed. Anything
+      // else comes due later and the poll finds it; a claim that finds nothing costs a query.
+      if (this.slotAwaited || batch!.some((attempt) => dueAgain(attempt, this.clock.now()))) this.kick();
     } catch (error) {
       batch ??= this.finished.splice(0, RECORD_BATCH);
       this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
@@ -258,6 +260,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const result = await this.sender.send(target, headers, body);
     return { ...result, requestHeaders: { ...headers, 'user-agent': WEBHOOK_USER_AGENT } };
   }
+}
+
+function dueAgain({ status, record }: FinishedAttempt, now: number): boolean {
+  return status === 'pending' && record.nextRetryAt !== null && record.nextRetryAt <= now;
 }
 
 function attemptOutcome(result: SendResult & { refused?: true }): WebhookAttemptOutcome {
