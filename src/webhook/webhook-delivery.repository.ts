@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
 import { timeOrderedId } from '../common/crypto/time-ordered-id.js';
-import { Database, type Row, type Transaction } from '../database/database.js';
+import { Database, type Row, type Statement, type Transaction } from '../database/database.js';
 import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 
@@ -34,6 +34,18 @@ export interface NewDelivery {
   payload: string;
   occurredAt: number;
 }
+
+/** A delivery to create: already leased (to be sent at once) when `leaseUntil` is set. */
+export interface PendingInsert {
+  delivery: NewDelivery;
+  id: string;
+  leaseUntil: number | null;
+}
+
+/** A subscription's delivery of an event, once: a second insert of the same pair changes nothing. */
+const INSERT_PENDING = `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, lease_until, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+  ON CONFLICT (subscription_id, event_id) DO NOTHING`;
 
 export interface AttemptRecord {
   attempt: number;
@@ -214,13 +226,22 @@ export class WebhookDeliveryRepository {
    * first attempt counted, the lease held): its creator sends it without claiming it.
    */
   async insertPending(tx: Transaction, delivery: NewDelivery, now: number, id: string = timeOrderedId(now), leaseUntil: number | null = null): Promise<boolean> {
-    const inserted = await tx.execute(
-      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, occurred_at, status, attempts, next_attempt_at, lease_until, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-       ON CONFLICT (subscription_id, event_id) DO NOTHING`,
-      [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, leaseUntil === null ? 0 : 1, now, leaseUntil, now],
+    const [inserted] = await this.insertPendingEach(tx, [{ delivery, id, leaseUntil }], now);
+    return inserted;
+  }
+
+  /**
+   * insertPending() for several deliveries in one call (on PostgreSQL, issued together):
+   * whether each was inserted, in order.
+   */
+  async insertPendingEach(tx: Transaction, deliveries: readonly PendingInsert[], now: number): Promise<boolean[]> {
+    const inserted = await tx.executeEach(
+      deliveries.map(({ delivery, id, leaseUntil }): Statement => [
+        INSERT_PENDING,
+        [id, delivery.subscriptionId, delivery.eventId, delivery.eventType, delivery.payload, delivery.occurredAt, leaseUntil === null ? 0 : 1, now, leaseUntil, now],
+      ]),
     );
-    return inserted === 1;
+    return inserted.map((count) => count === 1);
   }
 
   /** A delivery outside the outbox (the test ping), due now. */

@@ -86,10 +86,11 @@ describe('WebhookFanOut rounds', () => {
     } as unknown as OutboxReader;
     const repository = { receiving: async () => subscriptions } as unknown as WebhookSubscriptionRepository;
     const deliveries = {
-      insertPending: async (_tx: Transaction, delivery: { subscriptionId: string; eventId: string }) => {
-        delivered.push(`${delivery.eventId}->${delivery.subscriptionId}`);
-        return true;
-      },
+      insertPendingEach: async (_tx: Transaction, inserts: { delivery: { subscriptionId: string; eventId: string } }[]) =>
+        inserts.map(({ delivery }) => {
+          delivered.push(`${delivery.eventId}->${delivery.subscriptionId}`);
+          return true;
+        }),
     } as unknown as WebhookDeliveryRepository;
     const fanOut = new WebhookFanOut(db, outbox, {} as OutboxConsumers, repository, deliveries, {} as WebhookDispatcher);
     const created = await fanOut.sweep(Date.now());

@@ -4,7 +4,7 @@ import { Database, type Transaction } from '../database/database.js';
 import { OutboxConsumers } from '../outbox/outbox.consumers.js';
 import { OutboxReader } from '../outbox/outbox.reader.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { WebhookDeliveryRepository, type DueDelivery } from './webhook-delivery.repository.js';
+import { WebhookDeliveryRepository, type DueDelivery, type PendingInsert } from './webhook-delivery.repository.js';
 import { SUBSCRIBABLE_EVENTS, webhookData } from './webhook-events.js';
 import { WebhookSubscriptionRepository, type ReceivingSubscription } from './webhook-subscription.repository.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
@@ -129,6 +129,7 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
       this.outbox.takeOver(tx, subscribable.map((event) => event.id), now),
       this.subscriptions.receiving(tx, [...clientIds], latest),
     ]);
+    const planned: (PendingInsert & { subscription: ReceivingSubscription })[] = [];
     for (const event of subscribable) {
       // Deleted once fanned out, so an event listed twice gets its deliveries once.
       if (!taken.delete(event.id)) continue;
@@ -137,13 +138,17 @@ export class WebhookFanOut implements OnModuleInit, OnModuleDestroy {
         if (!receives(subscription, event)) continue;
         payload ??= JSON.stringify(webhookData(event.data));
         const delivery = { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload, occurredAt: event.occurredAt };
-        const id = timeOrderedId(now);
-        const lease = reservation && leased.length < reservation.slots ? reservation.leaseUntil : null;
-        if (!(await this.deliveries.insertPending(tx, delivery, now, id, lease))) continue;
-        created++;
-        if (lease !== null) leased.push({ ...delivery, id, url: subscription.url, secrets: subscription.secrets, attempts: 0 });
+        const leaseUntil = reservation && planned.length < reservation.slots ? reservation.leaseUntil : null;
+        planned.push({ delivery, id: timeOrderedId(now), leaseUntil, subscription });
       }
     }
+    // One call for the round's deliveries; one already there (an event fanned out twice) is skipped.
+    const inserted = planned.length > 0 ? await this.deliveries.insertPendingEach(tx, planned, now) : [];
+    planned.forEach(({ delivery, id, leaseUntil, subscription }, index) => {
+      if (!inserted[index]) return;
+      created++;
+      if (leaseUntil !== null) leased.push({ ...delivery, id, url: subscription.url, secrets: subscription.secrets, attempts: 0 });
+    });
     return { created, leased };
   }
 }
