@@ -35,6 +35,22 @@ export interface NewDelivery {
   occurredAt: number;
 }
 
+/** An attempt with its outcome, for completeEach(): `leaseUntil` is the lease it was sent under. */
+export interface FinishedAttemptRecord {
+  id: string;
+  leaseUntil: number;
+  attempt: AttemptRecord;
+  status: DeliveryStatus;
+}
+
+const INSERT_ATTEMPT = `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The delivery's state after an attempt, only while the lease it was sent under is still its own. */
+const RECORD_OUTCOME = `UPDATE webhook_deliveries
+  SET status = ?, next_attempt_at = ?, lease_until = NULL, last_status_code = ?, last_error = ?, last_duration_ms = ?, completed_at = ?
+  WHERE id = ? AND lease_until = ?`;
+
 /** A delivery to create: already leased (to be sent at once) when `leaseUntil` is set. */
 export interface PendingInsert {
   delivery: NewDelivery;
@@ -168,42 +184,45 @@ export class WebhookDeliveryRepository {
   }
 
   /**
-   * Records an attempt and, if we still hold the lease (a conditional update), the
-   * delivery's next state. Hand-written: the dispatcher records a round of attempts in one
-   * transaction, two statements each.
+   * Records each finished attempt and, if we still hold its lease (a conditional update), its
+   * delivery's next state: two statements each, in one call (on PostgreSQL, issued together).
+   * The dispatcher records a round of attempts in one transaction.
    */
-  async complete(tx: Transaction, id: string, leaseUntil: number, attempt: AttemptRecord, status: DeliveryStatus): Promise<void> {
-    await tx.execute(
-      `INSERT INTO webhook_attempts (id, delivery_id, attempt, attempted_at, status_code, duration_ms, error, response_body, request_headers, next_retry_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        timeOrderedId(),
-        id,
-        attempt.attempt,
-        attempt.attemptedAt,
-        attempt.statusCode,
-        attempt.durationMs,
-        attempt.error,
-        attempt.responseBody,
-        attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
-        attempt.nextRetryAt,
-      ],
-    );
-    await tx.execute(
-      `UPDATE webhook_deliveries
-          SET status = ?, next_attempt_at = ?, lease_until = NULL, last_status_code = ?, last_error = ?, last_duration_ms = ?, completed_at = ?
-        WHERE id = ? AND lease_until = ?`,
-      [
-        status,
-        attempt.nextRetryAt,
-        attempt.statusCode,
-        attempt.error,
-        attempt.durationMs,
-        status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
-        id,
-        leaseUntil,
-      ],
-    );
+  async completeEach(tx: Transaction, attempts: readonly FinishedAttemptRecord[]): Promise<void> {
+    const statements: Statement[] = [];
+    for (const { id, leaseUntil, attempt, status } of attempts) {
+      statements.push(
+        [
+          INSERT_ATTEMPT,
+          [
+            timeOrderedId(),
+            id,
+            attempt.attempt,
+            attempt.attemptedAt,
+            attempt.statusCode,
+            attempt.durationMs,
+            attempt.error,
+            attempt.responseBody,
+            attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
+            attempt.nextRetryAt,
+          ],
+        ],
+        [
+          RECORD_OUTCOME,
+          [
+            status,
+            attempt.nextRetryAt,
+            attempt.statusCode,
+            attempt.error,
+            attempt.durationMs,
+            status === 'pending' ? null : attempt.attemptedAt + attempt.durationMs,
+            id,
+            leaseUntil,
+          ],
+        ],
+      );
+    }
+    if (statements.length > 0) await tx.executeEach(statements);
   }
 
   /** Gives a lease back without counting the attempt (the process is stopping mid-send); conditional on still holding it. */

@@ -212,8 +212,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       // Taken once the transaction has begun, so attempts finished while it waited for its turn go in too.
       await this.db.transaction(async (tx) => {
         batch = this.finished.splice(0, RECORD_BATCH);
-        for (const { delivery, leaseUntil, record, status, result } of batch) {
-          await this.store.complete(tx, delivery.id, leaseUntil, record, status);
+        await this.store.completeEach(
+          tx,
+          batch.map(({ delivery, leaseUntil, record, status }) => ({ id: delivery.id, leaseUntil, attempt: record, status })),
+        );
+        for (const { delivery, record, result } of batch) {
           // 410 Gone: the receiver asks us to stop; the test ping never disables.
           if (result.statusCode === 410 && delivery.eventType !== 'webhook.test') {
             await this.subscriptionRepository.update(tx, delivery.subscriptionId, { enabled: false, updatedAt: record.attemptedAt });
