@@ -42,3 +42,19 @@ export async function freshServerRun(config, { template, alg, seconds }) {
     await server.stop();
   }
 }
+
+/** What the growth step and the peer pairs keep of a run. */
+export function summarize(run) {
+  return {
+    rps: run.rps,
+    p50_ms: run.p50_ms,
+    p99_ms: run.p99_ms,
+    errors: run.errors,
+    server_cpu_ms_per_refresh: run.server_cpu_ms_per_refresh,
+    main_thread_ms_per_refresh: run.main_thread_ms_per_refresh,
+    server_cpu_util: run.server_cpu_util,
+    other_cpu_cores: run.other_cpu_cores,
+    window_peak_rss_mb: run.window_peak_rss_mb,
+    wal_peak_mb: run.wal_peak_mb,
+  };
+}

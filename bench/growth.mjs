@@ -1,6 +1,6 @@
 // The growth step: the same RS256 C=32 load on an empty database and on one that already
 // holds 1 M (or 5 M) refresh tokens, in alternating pairs, each run on a fresh server.
-import { freshServerRun } from './fresh-run.mjs';
+import { freshServerRun, summarize } from './fresh-run.mjs';
 import { median, round } from './load-run.mjs';
 import { growthTemplate } from './growth-seed.mjs';
 
@@ -52,19 +52,4 @@ export async function growthStep(config, { log }) {
     results.push(entry);
   }
   return results;
-}
-
-export function summarize(run) {
-  return {
-    rps: run.rps,
-    p50_ms: run.p50_ms,
-    p99_ms: run.p99_ms,
-    errors: run.errors,
-    server_cpu_ms_per_refresh: run.server_cpu_ms_per_refresh,
-    main_thread_ms_per_refresh: run.main_thread_ms_per_refresh,
-    server_cpu_util: run.server_cpu_util,
-    other_cpu_cores: run.other_cpu_cores,
-    window_peak_rss_mb: run.window_peak_rss_mb,
-    wal_peak_mb: run.wal_peak_mb,
-  };
 }

@@ -4,8 +4,7 @@
 // servers: on a machine whose speed drifts by 10-20 % from one minute to the next, each
 // pair's ratios are taken against the peer run beside it, and the targets judged on their
 // medians, as the growth step judges stored data.
-import { freshServerRun } from './fresh-run.mjs';
-import { summarize } from './growth.mjs';
+import { freshServerRun, summarize } from './fresh-run.mjs';
 import { median, round } from './load-run.mjs';
 
 const OURS = ['RS256', 'ES256', 'EdDSA'];
