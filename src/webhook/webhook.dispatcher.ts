@@ -227,7 +227,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       // Claim at once only what this round may have made claimable: a retry already due (its
       // new schedule has committed), or deliveries that waited for the slots it freed. Anything
       // else comes due later and the poll finds it; a claim that finds nothing costs a query.
-      if (this.slotAwaited || batch!.some((attempt) => dueAgain(attempt, this.clock.now()))) this.kick();
+      const now = this.clock.now();
+      if (this.slotAwaited || batch!.some((attempt) => dueAgain(attempt, now))) this.kick();
     } catch (error) {
       batch ??= this.finished.splice(0, RECORD_BATCH);
       this.logger.error(`Recording ${batch.length} webhook attempts failed (their leases run out and they are tried again): ${(error as Error).message}`);
