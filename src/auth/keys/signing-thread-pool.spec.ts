@@ -2,7 +2,7 @@ import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from '../../config/auth.config.js';
 import { signingParameters, type JwsSigningKey } from './compact-jws.js';
 import { SIGNING_THREAD_SOURCE } from './signing-thread-source.js';
-import { SigningThreadPool } from './signing-thread-pool.js';
+import { rsaSignaturesHeld, SigningThreadPool } from './signing-thread-pool.js';
 import { niceOfThreadsStartedSince, threadNices } from '../../../test/support/thread-nices.js';
 
 function keyPair(alg: JwtAlgorithm): { key: JwsSigningKey; publicKey: KeyObject } {
@@ -78,6 +78,45 @@ describe('SigningThreadPool', () => {
     expect(signed.every((jws, i) => signedBy(jws, batch[i], 'ES256', publicKey))).toBe(true);
     expect(pool.stats.batches - before.batches).toBe(2);
     expect(pool.stats.signatures - before.signatures).toBe(20);
+  });
+
+  it('gives RSA signatures out one per message, a few to a thread at a time, and keeps the rest waiting in the pool', async () => {
+    const { key, publicKey } = keyPair('RS256');
+    pool = new SigningThreadPool({ threads: 1 });
+    await started(pool, key);
+    const before = pool.stats;
+    const turn = inputs(12, 'rsa');
+    const signed = await Promise.all(turn.map((input) => pool!.sign(input, key)));
+    expect(signed.every((jws, i) => signedBy(jws, turn[i], 'RS256', publicKey))).toBe(true);
+    expect(pool.stats.batches - before.batches).toBe(12);
+    expect(pool.stats.signedOnEventLoop).toBe(before.signedOnEventLoop);
+    // Handed out a turn at a time, the thread would have held the eleven after the first at once.
+    expect(pool.stats.mostHeld).toBeGreaterThanOrEqual(2);
+    expect(pool.stats.mostHeld).toBeLessThanOrEqual(rsaSignaturesHeld(0.125));
+    expect(pool.stats.mostHeld).toBeLessThan(11);
+  });
+
+  it('lets a thread hold about 2 ms of RSA signing: at least 2 signatures, at most 16', () => {
+    expect(rsaSignaturesHeld(0.68)).toBe(3);
+    expect(rsaSignaturesHeld(0.25)).toBe(8);
+    expect(rsaSignaturesHeld(5)).toBe(2);
+    expect(rsaSignaturesHeld(0.01)).toBe(16);
+    expect(rsaSignaturesHeld()).toBe(4);
+  });
+
+  it('signs on the event loop the RSA signatures still waiting in the pool when it closes', async () => {
+    const { key, publicKey } = keyPair('RS256');
+    pool = new SigningThreadPool({ threads: 1 });
+    await started(pool, key);
+    const onLoopBefore = pool.stats.signedOnEventLoop;
+    const queued = inputs(10, 'queued');
+    const pending = queued.map((input) => pool!.sign(input, key));
+    // The turn's inputs reach the pool's queue once the turn ends; close right after that.
+    await new Promise((resolve) => setImmediate(resolve));
+    await pool.close();
+    const signed = await Promise.all(pending);
+    expect(signed.every((jws, i) => signedBy(jws, queued[i], 'RS256', publicKey))).toBe(true);
+    expect(pool.stats.signedOnEventLoop - onLoopBefore).toBeGreaterThanOrEqual(10 - rsaSignaturesHeld(0.125));
   });
 
   it('signs each input with the key it was given when keys change, within one turn and back again', async () => {

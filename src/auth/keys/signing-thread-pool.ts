@@ -12,6 +12,25 @@ import { SIGNING_THREAD_SOURCE } from './signing-thread-source.js';
  */
 const MIN_SIGNATURES_PER_MESSAGE: Record<JwsSigningKey['alg'], number> = { RS256: 1, ES256: 8, EdDSA: 8 };
 
+/**
+ * RSA signatures a thread holds at once: about this many milliseconds of signing, as the
+ * thread's clock sees it (a thread that shares its core signs slower and holds fewer). An RSA
+ * signature costs far more than a message, so a thread gets a few, enough to keep it busy
+ * while the event loop finishes a turn, and the rest wait in the pool, first come first
+ * served, for the first thread with room. Handed out a turn at a time, as the cheap
+ * signatures still are, requests waited behind whatever their thread held: at RS256 C=32 on
+ * 2 cores, p99 was 66–74 ms against 39–41 ms now, the peer's own (bench/RESULTS.md, round
+ * fourteen). The price is a message each way per signature.
+ */
+const RSA_WORK_HELD_MS = 2;
+/** What an RSA signature is taken to cost until the threads have timed some. */
+const RSA_SIGNATURE_MS_GUESS = 0.5;
+
+/** How many RSA signatures a thread holds at once, given what one takes (ms): at least 2, so it never waits for the next, and at most 16. */
+export function rsaSignaturesHeld(signatureMs: number = RSA_SIGNATURE_MS_GUESS): number {
+  return Math.min(16, Math.max(2, Math.round(RSA_WORK_HELD_MS / signatureMs)));
+}
+
 /** Threads that exit this many times in a row without answering: the pool stops using threads. */
 const MAX_CONSECUTIVE_FAILURES = 3;
 
@@ -32,6 +51,13 @@ interface Job {
   reject: (error: Error) => void;
 }
 
+/** A thread's answer to one message: a signature or null per input, and the time spent signing them (ms). */
+interface SigningAnswer {
+  batch: number;
+  signatures: (string | null)[];
+  ms?: number;
+}
+
 interface SigningThread {
   worker: Worker;
   online: boolean;
@@ -47,9 +73,11 @@ interface SigningThread {
  * Signs JWS inputs on worker threads, so that signing is not event-loop time for any
  * algorithm. Handing a signature to a thread and taking it back costs the event loop about
  * as much as an ES256 signature itself, so the inputs that arrive in one turn of the event
- * loop go to a thread as one message and come back as one. When every thread is idle, the
- * first input goes at once instead, so the signature is made while the caller's database
- * transaction runs (a single request waits no longer than before).
+ * loop go to a thread as one message and come back as one. RSA signatures instead go one per
+ * message, a few to each thread at a time, the rest waiting in the pool's queue in order of
+ * arrival (rsaSignaturesHeld). When every thread is idle, the first input goes at once, so
+ * the signature is made while the caller's database transaction runs (a single request waits
+ * no longer than before).
  *
  * No request depends on a thread's health: whatever a thread does not answer (it crashed,
  * or the pool was closed) is signed on the event loop instead, so a rotation that already
@@ -60,6 +88,11 @@ export class SigningThreadPool {
   private readonly threads: SigningThread[] = [];
   private readonly keyIds = new WeakMap<KeyObject, number>();
   private queue: Job[] = [];
+  /** RSA jobs waiting for a thread with room (rsaSignaturesHeld), oldest first. */
+  private waiting: Job[] = [];
+  /** What an RSA signature took on the threads, a moving average (ms); undefined until timed. */
+  private rsaSignatureMs: number | undefined;
+  private mostHeld = 0;
   private flushScheduled = false;
   private nextKeyId = 1;
   private nextBatch = 1;
@@ -72,9 +105,9 @@ export class SigningThreadPool {
     if (options.threads < 1) throw new Error('A signing thread pool needs at least one thread');
   }
 
-  /** Messages sent to threads, signatures they were asked for, and signatures made on the event loop instead. */
-  get stats(): { batches: number; signatures: number; signedOnEventLoop: number; threads: number; gaveUp: boolean } {
-    return { ...this.counters, threads: this.threads.length, gaveUp: this.disabled };
+  /** Messages sent to threads, signatures they were asked for, signatures made on the event loop instead, and the most signatures one thread held at once. */
+  get stats(): { batches: number; signatures: number; signedOnEventLoop: number; threads: number; gaveUp: boolean; mostHeld: number } {
+    return { ...this.counters, threads: this.threads.length, gaveUp: this.disabled, mostHeld: this.mostHeld };
   }
 
   /** The compact JWS over `input` (`base64url(header).base64url(payload)`). */
@@ -96,6 +129,7 @@ export class SigningThreadPool {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+    this.handOut();
     this.flush();
   }
 
@@ -132,6 +166,11 @@ export class SigningThreadPool {
       for (const job of jobs) this.signJobOnEventLoop(job);
       return;
     }
+    if (jobs[0].key.alg === 'RS256') {
+      for (const job of jobs) this.waiting.push(job);
+      this.handOut();
+      return;
+    }
     online.sort((a, b) => a.pending - b.pending);
     const parts = Math.min(online.length, Math.ceil(jobs.length / minimum));
     const size = Math.ceil(jobs.length / parts);
@@ -139,6 +178,31 @@ export class SigningThreadPool {
       const slice = jobs.slice(part * size, (part + 1) * size);
       if (slice.length > 0) this.send(online[part], slice);
     }
+  }
+
+  /**
+   * Gives the waiting RSA jobs, oldest first and one per message, to the least loaded threads
+   * with room. With no thread left to give them to (closed, given up, or all exited), they
+   * are signed on the event loop.
+   */
+  private handOut(): void {
+    if (this.closed || this.disabled || this.threads.length === 0) {
+      const jobs = this.waiting;
+      this.waiting = [];
+      for (const job of jobs) this.signJobOnEventLoop(job);
+      return;
+    }
+    const limit = rsaSignaturesHeld(this.rsaSignatureMs);
+    let next = 0;
+    while (next < this.waiting.length) {
+      let roomiest: SigningThread | undefined;
+      for (const thread of this.threads) {
+        if (thread.online && thread.pending < limit && (roomiest === undefined || thread.pending < roomiest.pending)) roomiest = thread;
+      }
+      if (roomiest === undefined) break;
+      this.send(roomiest, [this.waiting[next++]]);
+    }
+    if (next > 0) this.waiting = this.waiting.slice(next);
   }
 
   private send(thread: SigningThread, jobs: Job[]): void {
@@ -157,6 +221,7 @@ export class SigningThreadPool {
     // A thread with signatures outstanding keeps the process alive; an idle one does not.
     if (thread.pending === 0) thread.worker.ref();
     thread.pending += jobs.length;
+    this.mostHeld = Math.max(this.mostHeld, thread.pending);
     this.counters.batches++;
     this.counters.signatures += jobs.length;
   }
@@ -170,8 +235,9 @@ export class SigningThreadPool {
     this.threads.push(thread);
     worker.on('online', () => {
       thread.online = true;
+      this.handOut();
     });
-    worker.on('message', (answer: { batch: number; signatures: (string | null)[] }) => this.answered(thread, answer));
+    worker.on('message', (answer: SigningAnswer) => this.answered(thread, answer));
     // Without a listener an error in the thread would be thrown on the event loop.
     worker.on('error', (error: Error) => {
       thread.exitReason = error.name;
@@ -179,9 +245,13 @@ export class SigningThreadPool {
     worker.on('exit', (code) => this.exited(thread, code));
   }
 
-  private answered(thread: SigningThread, { batch, signatures }: { batch: number; signatures: (string | null)[] }): void {
+  private answered(thread: SigningThread, { batch, signatures, ms }: SigningAnswer): void {
     const jobs = thread.batches.get(batch);
     if (!jobs) return;
+    if (jobs[0].key.alg === 'RS256' && typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) {
+      const each = ms / jobs.length;
+      this.rsaSignatureMs = this.rsaSignatureMs === undefined ? each : 0.9 * this.rsaSignatureMs + 0.1 * each;
+    }
     thread.batches.delete(batch);
     thread.pending -= jobs.length;
     if (thread.pending === 0) thread.worker.unref();
@@ -191,6 +261,7 @@ export class SigningThreadPool {
       if (typeof signature === 'string') jobs[i].resolve(`${jobs[i].input}.${signature}`);
       else this.signJobOnEventLoop(jobs[i]);
     }
+    if (this.waiting.length > 0) this.handOut();
   }
 
   private exited(thread: SigningThread, code: number): void {
@@ -209,6 +280,7 @@ export class SigningThreadPool {
       }
     }
     for (const job of unanswered) this.signJobOnEventLoop(job);
+    if (this.waiting.length > 0) this.handOut();
   }
 
   private keyId(keyObject: KeyObject): number {

@@ -5,9 +5,9 @@
  *
  * Protocol (one message each way per batch): `{ batch, keyId, key?, inputs }` in, where `key`
  * (`{ key: KeyObject, digest, dsaEncoding }`) comes only when this thread does not hold
- * `keyId` yet and replaces the key it held; `{ batch, signatures }` out, base64url, `null` for
- * an input that could not be signed here (the pool then signs it on the event loop and gets
- * the real error there).
+ * `keyId` yet and replaces the key it held; `{ batch, signatures, ms }` out: `signatures` in
+ * base64url, `null` for an input that could not be signed here (the pool then signs it on the
+ * event loop and gets the real error there), and `ms` the time spent signing them.
  */
 export const SIGNING_THREAD_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
@@ -18,6 +18,7 @@ parentPort.on('message', (message) => {
     const { key, digest, dsaEncoding } = message.key;
     held = { id: message.keyId, digest, key: dsaEncoding ? { key, dsaEncoding } : key };
   }
+  const started = performance.now();
   const signatures = new Array(message.inputs.length).fill(null);
   if (held !== undefined && held.id === message.keyId) {
     for (let i = 0; i < message.inputs.length; i++) {
@@ -28,6 +29,6 @@ parentPort.on('message', (message) => {
       }
     }
   }
-  parentPort.postMessage({ batch: message.batch, signatures });
+  parentPort.postMessage({ batch: message.batch, signatures, ms: performance.now() - started });
 });
 `;
